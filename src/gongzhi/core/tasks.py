@@ -1,0 +1,22 @@
+"""Periodic jobs of the core."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+
+from django.utils import timezone
+from django_tasks import task
+
+from .scheduling import periodic
+
+
+@periodic(every=dt.timedelta(minutes=1), name="core.heartbeat")
+@task()
+def heartbeat() -> str:
+    """Record that a worker is alive and running jobs (shown by /healthz)."""
+    from .models import WorkerHeartbeat
+
+    name = socket.gethostname()[:100]
+    WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
+    return name

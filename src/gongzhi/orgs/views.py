@@ -1,0 +1,26 @@
+"""Views of organisations: the two-coverages report."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from gongzhi.accounts.permissions import can_view_reports
+from gongzhi.places.models import Community
+
+from .selectors import coverage_list, uncovered_organisations
+
+
+@login_required
+def coverage(request: HttpRequest) -> HttpResponse:
+    """Show the two coverages for the communities the user may report on."""
+    communities = [c for c in Community.objects.select_related("subdistrict")
+                   if can_view_reports(request.user, c)]
+    if not communities:
+        raise PermissionDenied
+    qs = Community.objects.filter(pk__in=[c.pk for c in communities])
+    uncovered = [org for c in communities for org in uncovered_organisations(community=c)]
+    return render(request, "orgs/coverage.html",
+                  {"rows": coverage_list(communities=qs), "uncovered": uncovered})
