@@ -60,3 +60,17 @@ def redis_url() -> str:
 def mqtt_broker() -> tuple[str, int]:
     require_service("Mosquitto (MQTT)", "127.0.0.1", 1883)
     return ("127.0.0.1", 1883)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """Forget cached calendar overrides around each test.
+
+    The cache outlives the test transaction: overrides rolled back at the end of
+    one test would otherwise still be seen by the next.
+    """
+    from gongzhi.core import calendar
+
+    calendar.invalidate_cache()
+    yield
+    calendar.invalidate_cache()

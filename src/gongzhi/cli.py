@@ -15,6 +15,12 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongzhi.settings")
     if argv[:1] == ["demo"]:
         os.environ["GONGZHI_DEMO"] = "1"
+    if argv[:1] == ["generate_field_key"]:
+        # Needed before any key exists, so it must not load the settings.
+        from cryptography.fernet import Fernet
+
+        print(Fernet.generate_key().decode())
+        return 0
 
     import django
     from django.core.exceptions import ImproperlyConfigured
@@ -28,7 +34,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gongzhi: configuration error: {exc}", file=sys.stderr)
         return 2
     except OperationalError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = (
+            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        )
         print(f"gongzhi: cannot use the database: {first}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

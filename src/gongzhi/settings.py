@@ -180,7 +180,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_LOCKOUT_CALLABLE = "gongzhi.accounts.views.lockout"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_HANDLER = env.str("AXES_HANDLER", default="axes.handlers.database.AxesDatabaseHandler")
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 # --- Internationalisation -------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

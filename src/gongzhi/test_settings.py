@@ -12,13 +12,18 @@ os.environ.setdefault(
 )
 os.environ.setdefault("GONGZHI_DATA_DIR", tempfile.mkdtemp(prefix="gongzhi-test-"))
 os.environ.setdefault("TASKS_BACKEND", "immediate")
+# A Redis database of its own, so tests never touch a real queue.
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 
-from . import settings as _base  # noqa: E402
-
-globals().update({name: getattr(_base, name) for name in dir(_base) if name.isupper()})
+# The one star import in the code base: Django's idiom for a settings override.
+from .settings import *  # noqa: E402,F403
+from .settings import STORAGES as _BASE_STORAGES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
-    **_base.STORAGES,
+    **_BASE_STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# WhiteNoise warns about a missing STATIC_ROOT on every test client request.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -3,8 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from gongzhi.portal.views import home
 from gongzhi.core.views import healthz
+from gongzhi.portal.views import home
 
 urlpatterns = [
     path("", home, name="home"),

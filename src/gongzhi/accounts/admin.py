@@ -12,19 +12,43 @@ from .models import ConsentRecord, RoleAssignment, User
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
     extra = 0
-    fields = ["role", "subdistrict", "community", "cooperative", "street", "organisation",
-              "valid_from", "valid_to"]
+    fields = [
+        "role",
+        "subdistrict",
+        "community",
+        "cooperative",
+        "street",
+        "organisation",
+        "valid_from",
+        "valid_to",
+    ]
 
 
 @admin.register(User)
 class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
-    list_display = ["username", "display_name", "masked_phone", "is_party_member", "is_active"]
+    list_display = [
+        "username",
+        "display_name",
+        "masked_phone",
+        "is_party_member",
+        "is_active",
+    ]
     list_filter = ["is_active", "is_staff", "is_party_member", "is_newcomer"]
     search_fields = ["username", "display_name", "email"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
-        (_("Resident"), {"fields": ("display_name", "phone", "id_number",
-                                    "is_party_member", "is_newcomer")}),
+        *(DjangoUserAdmin.fieldsets or ()),
+        (
+            _("Resident"),
+            {
+                "fields": (
+                    "display_name",
+                    "phone",
+                    "id_number",
+                    "is_party_member",
+                    "is_newcomer",
+                )
+            },
+        ),
     )
     inlines = [RoleAssignmentInline]
 
@@ -32,7 +56,9 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     def masked_phone(self, obj: User) -> str:
         return obj.masked_phone
 
-    def get_form(self, request: Any, obj: Any = None, **kwargs: Any) -> Any:
+    def get_form(  # type: ignore[override]
+        self, request: Any, obj: Any = None, **kwargs: Any
+    ) -> Any:
         if obj is not None and obj.pk:
             from gongzhi.core.audit import audit_read
 

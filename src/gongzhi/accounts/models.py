@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -39,35 +41,58 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
-        return mask_name(self.display_name) or _("resident")
+        return mask_name(self.display_name) or str(_("resident"))
 
 
 class RoleAssignment(BaseModel):
     """A role held by a user within one scope, for a period."""
 
     user = models.ForeignKey(
-        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments"
+        User,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     subdistrict = models.ForeignKey(
-        "places.Subdistrict", verbose_name=_("subdistrict"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="+",
+        "places.Subdistrict",
+        verbose_name=_("subdistrict"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     community = models.ForeignKey(
-        "places.Community", verbose_name=_("community"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="+",
+        "places.Community",
+        verbose_name=_("community"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     cooperative = models.ForeignKey(
-        "places.EconomicCooperative", verbose_name=_("economic cooperative"), null=True,
-        blank=True, on_delete=models.CASCADE, related_name="+",
+        "places.EconomicCooperative",
+        verbose_name=_("economic cooperative"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     street = models.ForeignKey(
-        "places.Street", verbose_name=_("street"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="role_assignments",
+        "places.Street",
+        verbose_name=_("street"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
     )
     organisation = models.ForeignKey(
-        "orgs.Organisation", verbose_name=_("organisation"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="role_assignments",
+        "orgs.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
     )
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
@@ -82,31 +107,57 @@ class RoleAssignment(BaseModel):
             models.CheckConstraint(
                 name="role_at_most_one_scope",
                 condition=(
-                    Q(subdistrict__isnull=True, community__isnull=True,
-                      cooperative__isnull=True, street__isnull=True,
-                      organisation__isnull=True)
-                    | Q(subdistrict__isnull=False, community__isnull=True,
-                        cooperative__isnull=True, street__isnull=True,
-                        organisation__isnull=True)
-                    | Q(subdistrict__isnull=True, community__isnull=False,
-                        cooperative__isnull=True, street__isnull=True,
-                        organisation__isnull=True)
-                    | Q(subdistrict__isnull=True, community__isnull=True,
-                        cooperative__isnull=False, street__isnull=True,
-                        organisation__isnull=True)
-                    | Q(subdistrict__isnull=True, community__isnull=True,
-                        cooperative__isnull=True, street__isnull=False,
-                        organisation__isnull=True)
-                    | Q(subdistrict__isnull=True, community__isnull=True,
-                        cooperative__isnull=True, street__isnull=True,
-                        organisation__isnull=False)
+                    Q(
+                        subdistrict__isnull=True,
+                        community__isnull=True,
+                        cooperative__isnull=True,
+                        street__isnull=True,
+                        organisation__isnull=True,
+                    )
+                    | Q(
+                        subdistrict__isnull=False,
+                        community__isnull=True,
+                        cooperative__isnull=True,
+                        street__isnull=True,
+                        organisation__isnull=True,
+                    )
+                    | Q(
+                        subdistrict__isnull=True,
+                        community__isnull=False,
+                        cooperative__isnull=True,
+                        street__isnull=True,
+                        organisation__isnull=True,
+                    )
+                    | Q(
+                        subdistrict__isnull=True,
+                        community__isnull=True,
+                        cooperative__isnull=False,
+                        street__isnull=True,
+                        organisation__isnull=True,
+                    )
+                    | Q(
+                        subdistrict__isnull=True,
+                        community__isnull=True,
+                        cooperative__isnull=True,
+                        street__isnull=False,
+                        organisation__isnull=True,
+                    )
+                    | Q(
+                        subdistrict__isnull=True,
+                        community__isnull=True,
+                        cooperative__isnull=True,
+                        street__isnull=True,
+                        organisation__isnull=False,
+                    )
                 ),
             ),
         ]
 
     def __str__(self) -> str:
         scope = self.scope
-        return f"{self.user} · {self.get_role_display()}" + (f" · {scope}" if scope else "")
+        return f"{self.user} · {self.get_role_display()}" + (
+            f" · {scope}" if scope else ""
+        )
 
     @property
     def scope_kind(self) -> str:
@@ -122,9 +173,9 @@ class RoleAssignment(BaseModel):
                 return getattr(self, name)
         return None
 
-    def is_current(self, on: object = None) -> bool:
+    def is_current(self, on: dt.date | None = None) -> bool:
         day = on or timezone.localdate()
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)  # type: ignore[operator]
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
 class ConsentRecord(BaseModel):
@@ -133,12 +184,16 @@ class ConsentRecord(BaseModel):
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="consents"
     )
-    purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=ConsentPurpose.choices
+    )
     granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     evidence = models.CharField(
-        _("evidence"), max_length=200, blank=True,
+        _("evidence"),
+        max_length=200,
+        blank=True,
         help_text=_("How consent was given, e.g. signed paper form number."),
     )
 
@@ -150,6 +205,8 @@ class ConsentRecord(BaseModel):
     def __str__(self) -> str:
         return f"{self.user} · {self.get_purpose_display()}"
 
-    def is_valid(self, at: object = None) -> bool:
+    def is_valid(self, at: dt.datetime | None = None) -> bool:
         now = at or timezone.now()
-        return self.withdrawn_at is None and (self.expires_at is None or now < self.expires_at)  # type: ignore[operator]
+        return self.withdrawn_at is None and (
+            self.expires_at is None or now < self.expires_at
+        )

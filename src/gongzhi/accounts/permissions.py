@@ -11,7 +11,14 @@ from typing import Any
 
 from django.utils import timezone
 
-from gongzhi.places.models import Community, EconomicCooperative, Estate, Grid, Street, Subdistrict
+from gongzhi.places.models import (
+    Community,
+    EconomicCooperative,
+    Estate,
+    Grid,
+    Street,
+    Subdistrict,
+)
 
 from .choices import Role
 from .models import RoleAssignment
@@ -28,8 +35,11 @@ def active_assignments(user: Any) -> list[RoleAssignment]:
         today = timezone.localdate()
         cached = [
             a
-            for a in RoleAssignment.objects.filter(user=user, valid_from__lte=today)
-            .select_related("community", "street", "cooperative", "subdistrict", "organisation")
+            for a in RoleAssignment.objects.filter(
+                user=user, valid_from__lte=today
+            ).select_related(
+                "community", "street", "cooperative", "subdistrict", "organisation"
+            )
             if a.valid_to is None or today <= a.valid_to
         ]
         setattr(user, _CACHE_ATTR, cached)
@@ -57,7 +67,10 @@ def _chain(target: Any) -> set[tuple[str, int]]:
     """Return the (kind, id) pairs of ``target`` and every place that contains it."""
     chain: set[tuple[str, int]] = set()
     # Organisations live in a higher layer (orgs); recognised by label, not import.
-    if getattr(getattr(target, "_meta", None), "label_lower", "") == "orgs.organisation":
+    if (
+        getattr(getattr(target, "_meta", None), "label_lower", "")
+        == "orgs.organisation"
+    ):
         chain.add(("organisation", target.pk))
         if target.community_id:
             chain |= _chain(target.community)

@@ -15,7 +15,7 @@ from gongzhi.core.audit import audit_record
 
 from .choices import ROLE_SCOPES, Role, ScopeKind
 from .models import RoleAssignment, User
-from .permissions import forget_assignments
+from .permissions import active_assignments, forget_assignments
 
 
 @transaction.atomic
@@ -35,8 +35,12 @@ def user_create(
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(_("The username %(name)s is taken.") % {"name": username})
     user = User(
-        username=username, display_name=display_name, phone=phone, email=email,
-        is_party_member=is_party_member, is_newcomer=is_newcomer,
+        username=username,
+        display_name=display_name,
+        phone=phone,
+        email=email,
+        is_party_member=is_party_member,
+        is_newcomer=is_newcomer,
     )
     if password is None:
         user.set_unusable_password()
@@ -89,9 +93,12 @@ def role_assign(
     valid_from = valid_from or timezone.localdate()
     if valid_to is not None and valid_to < valid_from:
         raise ValidationError(_("A role cannot end before it starts."), code="period")
-    field = {ScopeKind.COOPERATIVE: "cooperative"}.get(kind, kind)
+    field = str(kind)
     assignment = RoleAssignment.objects.create(
-        user=user, role=role, valid_from=valid_from, valid_to=valid_to,
+        user=user,
+        role=role,
+        valid_from=valid_from,
+        valid_to=valid_to,
         **({field: scope} if scope is not None else {}),
     )
     if role == Role.ADMIN and not (user.is_staff and user.is_superuser):
@@ -99,22 +106,45 @@ def role_assign(
         user.save(update_fields=["is_staff", "is_superuser"])
     forget_assignments(user)
     audit_record(
-        actor=actor, action="role.assign", obj=assignment,
-        changes={"role": [None, role], "scope": [None, str(scope) if scope else "platform"]},
+        actor=actor,
+        action="role.assign",
+        obj=assignment,
+        changes={
+            "role": [None, role],
+            "scope": [None, str(scope) if scope else "platform"],
+        },
     )
     return assignment
 
 
 @transaction.atomic
-def role_revoke(*, actor: Any, assignment: RoleAssignment, on: dt.date | None = None) -> RoleAssignment:
-    """End ``assignment`` (from ``on``, default today); history is kept."""
+def role_revoke(
+    *, actor: Any, assignment: RoleAssignment, on: dt.date | None = None
+) -> RoleAssignment:
+    """End ``assignment`` from ``on`` (default today); history is kept.
+
+    The role no longer applies on ``on``: its last day is the day before. An
+    assignment that had not started by then is left with an empty period.
+    """
     end = on or timezone.localdate()
     before = assignment.valid_to
-    assignment.valid_to = max(end, assignment.valid_from)
+    assignment.valid_to = max(end, assignment.valid_from) - dt.timedelta(days=1)
     assignment.save(update_fields=["valid_to", "updated_at"])
-    forget_assignments(assignment.user)
+    user = assignment.user
+    forget_assignments(user)
+    if assignment.role == Role.ADMIN and Role.ADMIN not in {
+        a.role for a in active_assignments(user)
+    }:
+        # role_assign made the user a superuser; without a current admin role
+        # the flag would keep every permission alive.
+        user.is_staff = user.is_superuser = False
+        user.save(update_fields=["is_staff", "is_superuser"])
     audit_record(
-        actor=actor, action="role.revoke", obj=assignment,
-        changes={"valid_to": [str(before) if before else None, str(assignment.valid_to)]},
+        actor=actor,
+        action="role.revoke",
+        obj=assignment,
+        changes={
+            "valid_to": [str(before) if before else None, str(assignment.valid_to)]
+        },
     )
     return assignment

@@ -20,16 +20,20 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form: LoginForm) -> HttpResponse:
+    def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        audit_record(actor=form.get_user(), action="auth.login", kind=AuditEvent.Kind.AUTH)
+        audit_record(
+            actor=form.get_user(), action="auth.login", kind=AuditEvent.Kind.AUTH
+        )
         return response
 
 
 class LogoutView(auth_views.LogoutView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
-            audit_record(actor=request.user, action="auth.logout", kind=AuditEvent.Kind.AUTH)
+            audit_record(
+                actor=request.user, action="auth.logout", kind=AuditEvent.Kind.AUTH
+            )
         return super().post(request, *args, **kwargs)
 
 
@@ -39,8 +43,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        audit_record(actor=self.request.user, action="auth.password_change",
-                     kind=AuditEvent.Kind.AUTH)
+        audit_record(
+            actor=self.request.user,
+            action="auth.password_change",
+            kind=AuditEvent.Kind.AUTH,
+        )
         return response
 
 
@@ -48,12 +55,25 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
 
 
-def lockout(request: HttpRequest, credentials: dict[str, Any] | None = None,
-            *args: Any, **kwargs: Any) -> HttpResponse:
+def lockout(
+    request: HttpRequest,
+    original_response: Any = None,
+    credentials: dict[str, Any] | None = None,
+    *args: Any,
+    **kwargs: Any,
+) -> HttpResponse:
     """Tell a locked-out user why they cannot sign in and for how long (django-axes)."""
     from django.conf import settings
 
-    audit_record(actor=None, action="auth.lockout", kind=AuditEvent.Kind.AUTH,
-                 note=str((credentials or {}).get("username", ""))[:150])
+    # django-axes calls (request, original_response, credentials) from its sync
+    # middleware but (request, credentials) from its async one.
+    if credentials is None and isinstance(original_response, dict):
+        credentials = original_response
+    audit_record(
+        actor=None,
+        action="auth.lockout",
+        kind=AuditEvent.Kind.AUTH,
+        note=str((credentials or {}).get("username", ""))[:150],
+    )
     minutes = round(float(settings.AXES_COOLOFF_TIME) * 60)
     return render(request, "accounts/lockout.html", {"minutes": minutes}, status=429)

@@ -17,13 +17,17 @@ from .models import AuditEvent, CalendarOverride, CalendarYear, WorkerHeartbeat
 
 def _masked(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
     secret = set(encrypted_fields(model))
-    return {k: (mask_phone(str(v)) if k in secret and v else v) for k, v in values.items()}
+    return {
+        k: (mask_phone(str(v)) if k in secret and v else v) for k, v in values.items()
+    }
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
     """A ModelAdmin that writes every add, change and delete to the audit log."""
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: Any, change: bool
+    ) -> None:
         before = {}
         if change and obj.pk:
             old = type(obj).objects.filter(pk=obj.pk).values().first() or {}
@@ -49,7 +53,15 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "kind", "actor_repr", "action", "object_type", "object_repr", "ip"]
+    list_display = [
+        "at",
+        "kind",
+        "actor_repr",
+        "action",
+        "object_type",
+        "object_repr",
+        "ip",
+    ]
     list_filter = ["kind", "action", "object_type"]
     search_fields = ["actor_repr", "object_repr", "object_id", "request_id"]
     date_hierarchy = "at"
@@ -75,7 +87,9 @@ class CalendarOverrideAdmin(AuditedModelAdmin):
 class CalendarYearAdmin(AuditedModelAdmin):
     list_display = ["year", "confirmed_by", "source"]
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: Any, change: bool
+    ) -> None:
         obj.confirmed_by = obj.confirmed_by or request.user.get_username()
         super().save_model(request, obj, form, change)
 

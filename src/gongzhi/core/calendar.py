@@ -106,7 +106,9 @@ def add_working_days(start: dt.datetime | dt.date, days: int) -> dt.datetime | d
     return day
 
 
-def working_days_between(start: dt.datetime | dt.date, end: dt.datetime | dt.date) -> int:
+def working_days_between(
+    start: dt.datetime | dt.date, end: dt.datetime | dt.date
+) -> int:
     """Return how many working days lie after ``start`` up to and including ``end``.
 
     It is the inverse of :func:`add_working_days`; negative when ``end`` is

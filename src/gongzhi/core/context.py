@@ -12,8 +12,10 @@ class RequestContext:
     ip: str | None = None
 
 
+# RequestContext is a frozen dataclass, so a shared default is safe.
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "gongzhi_request_context", default=RequestContext()
+    "gongzhi_request_context",
+    default=RequestContext(),  # noqa: B039
 )
 
 

@@ -14,7 +14,9 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldError
 from django.db import models
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 PREFIX = "enc1:"
@@ -56,7 +58,27 @@ def decrypt(token: str) -> str:
 
 def rotate(token: str) -> str:
     """Re-encrypt ``token`` under the first key."""
-    return PREFIX + fernet().rotate(token[len(PREFIX) :].encode()).decode()
+    if not token.startswith(PREFIX):
+        raise ValueError("not an encrypted value")
+    try:
+        return PREFIX + fernet().rotate(token[len(PREFIX) :].encode()).decode()
+    except InvalidToken as exc:
+        raise ImproperlyConfigured(
+            "An encrypted field cannot be decrypted with any key in "
+            "GONGZHI_FIELD_KEYS: the key that wrote it is missing."
+        ) from exc
+
+
+class EmptyOnlyExact(Exact):
+    """``field=""`` works; ``field="13812345678"`` could never match ciphertext."""
+
+    def get_prep_lookup(self) -> Any:
+        if self.rhs not in ("", None):
+            raise FieldError(
+                f"The encrypted field {self.lhs.target.name!r} cannot be searched by "
+                "value: every encryption differs."
+            )
+        return super().get_prep_lookup()
 
 
 class EncryptedCharField(models.TextField):
@@ -64,7 +86,9 @@ class EncryptedCharField(models.TextField):
 
     description = _("Encrypted text")
 
-    def __init__(self, *args: Any, max_length: int | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, max_length: int | None = None, **kwargs: Any
+    ) -> None:
         # max_length limits the plaintext, checked by forms and full_clean.
         self.plain_max_length = max_length
         kwargs.setdefault("blank", True)
@@ -75,7 +99,7 @@ class EncryptedCharField(models.TextField):
 
             self.validators.append(MaxLengthValidator(max_length))
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         if self.plain_max_length:
             kwargs["max_length"] = self.plain_max_length
@@ -93,11 +117,13 @@ class EncryptedCharField(models.TextField):
         return decrypt(value)
 
     def get_lookup(self, lookup_name: str) -> Any:
-        if lookup_name not in ("isnull", "exact"):
+        if lookup_name == "exact":
+            return EmptyOnlyExact
+        if lookup_name != "isnull":
             return None
         return super().get_lookup(lookup_name)
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         from django import forms
 
         kwargs.setdefault("max_length", self.plain_max_length)
@@ -107,4 +133,8 @@ class EncryptedCharField(models.TextField):
 
 def encrypted_fields(model: type[models.Model]) -> list[str]:
     """Return the names of ``model``'s encrypted fields."""
-    return [f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedCharField)]
+    return [
+        f.attname
+        for f in model._meta.concrete_fields
+        if isinstance(f, EncryptedCharField)
+    ]

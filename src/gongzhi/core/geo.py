@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from typing import Any
 
+from shapely import affinity
+from shapely.errors import ShapelyError
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -17,7 +20,9 @@ class GeometryError(ValueError):
     """Raised for GeoJSON that is not a valid geometry of the expected kind."""
 
 
-def parse(geojson: dict[str, Any] | str, *, allowed: tuple[str, ...] | None = None) -> BaseGeometry:
+def parse(
+    geojson: dict[str, Any] | str, *, allowed: tuple[str, ...] | None = None
+) -> BaseGeometry:
     """Return the shapely geometry of ``geojson``, or raise :class:`GeometryError`."""
     if isinstance(geojson, str):
         try:
@@ -28,11 +33,12 @@ def parse(geojson: dict[str, Any] | str, *, allowed: tuple[str, ...] | None = No
         raise GeometryError("A GeoJSON geometry object with a 'type' is required.")
     if allowed and geojson["type"] not in allowed:
         raise GeometryError(
-            f"Expected a geometry of type {' or '.join(allowed)}, got {geojson['type']}."
+            f"Expected a geometry of type {' or '.join(allowed)}, "
+            f"got {geojson['type']}."
         )
     try:
         geom = shape(geojson)
-    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+    except (KeyError, ValueError, TypeError, AttributeError, ShapelyError) as exc:
         raise GeometryError(f"Invalid GeoJSON geometry: {exc}") from exc
     if geom.is_empty:
         raise GeometryError("The geometry is empty.")
@@ -49,25 +55,34 @@ def _cached_shape(geojson_text: str) -> BaseGeometry:
     return shape(json.loads(geojson_text))
 
 
-def contains(geojson: dict[str, Any], lat: float, lng: float) -> bool:
-    """Return whether the area ``geojson`` contains the point (boundary included)."""
+def contains(geojson: dict[str, Any] | None, lat: float, lng: float) -> bool:
+    """Return whether the area ``geojson`` contains the point (boundary included).
+
+    Lines and missing geometries contain nothing.
+    """
+    if not geojson or geojson.get("type") not in AREA_TYPES:
+        return False
     geom = _cached_shape(json.dumps(geojson, sort_keys=True))
     return bool(geom.covers(Point(lng, lat)))
 
 
-def distance_m(geojson: dict[str, Any], lat: float, lng: float) -> float:
+def distance_m(geojson: dict[str, Any] | None, lat: float, lng: float) -> float:
     """Return the approximate distance in metres from the point to ``geojson``."""
+    if not geojson:
+        return math.inf
     geom = _cached_shape(json.dumps(geojson, sort_keys=True))
-    # Degrees to metres near the point; good enough for ranking nearby streets.
-    import math
-
-    deg = geom.distance(Point(lng, lat))
-    return deg * 111_320 * max(math.cos(math.radians(lat)), 0.1)
+    # Project onto a local plane centred on the point: a degree of latitude is
+    # about 111,320 m everywhere, a degree of longitude shrinks with cos(lat).
+    ky = 111_320.0
+    kx = ky * max(math.cos(math.radians(lat)), 0.1)
+    local = affinity.affine_transform(geom, [kx, 0, 0, ky, -lng * kx, -lat * ky])
+    return float(local.distance(Point(0, 0)))
 
 
 def bounds(geojson: dict[str, Any]) -> tuple[float, float, float, float]:
     """Return ``(min_lng, min_lat, max_lng, max_lat)``."""
-    return tuple(parse(geojson).bounds)  # type: ignore[return-value]
+    min_lng, min_lat, max_lng, max_lat = parse(geojson).bounds
+    return (min_lng, min_lat, max_lng, max_lat)
 
 
 def validate_lat_lng(lat: float, lng: float) -> None:

@@ -25,9 +25,9 @@ def mask_id_number(id_number: str | None) -> str:
 
 def mask_name(name: str | None) -> str:
     """Return a name for public display: 张*明, 张*, J*** S****."""
+    name = (name or "").strip()
     if not name:
         return ""
-    name = name.strip()
     if " " in name:
         return " ".join(mask_name(part) for part in name.split())
     if len(name) == 1:

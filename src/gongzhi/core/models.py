@@ -54,7 +54,9 @@ class AuditEvent(models.Model):
         verbose_name=_("actor"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # Deleting a user must not touch the log: SET_NULL would issue an UPDATE
+        # that the append-only triggers refuse. The id dangles; actor_repr stays.
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
     )
@@ -74,14 +76,19 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit log")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"
+        who = self.actor_repr or "system"
+        return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.object_repr}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
-            raise AuditLogError("The audit log is append-only: records cannot be updated.")
+            raise AuditLogError(
+                "The audit log is append-only: records cannot be updated."
+            )
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
@@ -111,7 +118,9 @@ class CalendarYear(BaseModel):
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     confirmed_by = models.CharField(_("confirmed by"), max_length=150, blank=True)
     source = models.CharField(
-        _("source"), max_length=200, blank=True,
+        _("source"),
+        max_length=200,
+        blank=True,
         help_text=_("The State Council notice the overrides were copied from."),
     )
 

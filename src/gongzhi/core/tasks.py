@@ -18,5 +18,7 @@ def heartbeat() -> str:
     from .models import WorkerHeartbeat
 
     name = socket.gethostname()[:100]
-    WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
+    WorkerHeartbeat.objects.update_or_create(
+        name=name, defaults={"seen_at": timezone.now()}
+    )
     return name

@@ -27,10 +27,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        last = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
+        last = (
+            WorkerHeartbeat.objects.order_by("-seen_at")
+            .values_list("seen_at", flat=True)
+            .first()
+        )
     except DatabaseError as exc:
         body["status"] = "error"
-        body["database"] = {"vendor": connection.vendor, "ok": False, "error": str(exc)[:200]}
+        body["database"] = {
+            "vendor": connection.vendor,
+            "ok": False,
+            "error": str(exc)[:200],
+        }
         return JsonResponse(body, status=503)
     body["worker_last_seen"] = last.isoformat() if last else None
     body["worker_age_seconds"] = (

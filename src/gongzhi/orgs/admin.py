@@ -2,7 +2,13 @@ from django.contrib import admin
 
 from gongzhi.core.admin import AuditedModelAdmin
 
-from .models import CommitteeSeat, CommunityCommittee, Liaison, Organisation, PartyOrganisation
+from .models import (
+    CommitteeSeat,
+    CommunityCommittee,
+    Liaison,
+    Organisation,
+    PartyOrganisation,
+)
 
 
 class LiaisonInline(admin.TabularInline):
@@ -43,6 +49,13 @@ class CommunityCommitteeAdmin(AuditedModelAdmin):
 
 @admin.register(CommitteeSeat)
 class CommitteeSeatAdmin(AuditedModelAdmin):
-    list_display = ["committee", "holder", "kind", "organisation", "term_start", "term_end"]
+    list_display = [
+        "committee",
+        "holder",
+        "kind",
+        "organisation",
+        "term_start",
+        "term_end",
+    ]
     list_filter = ["kind", "committee"]
     autocomplete_fields = ["holder", "organisation"]

@@ -20,24 +20,38 @@ class Organisation(BaseModel):
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     community = models.ForeignKey(
-        "places.Community", verbose_name=_("community"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="organisations",
+        "places.Community",
+        verbose_name=_("community"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
     )
     subdistrict = models.ForeignKey(
-        "places.Subdistrict", verbose_name=_("subdistrict"), on_delete=models.PROTECT,
+        "places.Subdistrict",
+        verbose_name=_("subdistrict"),
+        on_delete=models.PROTECT,
         related_name="organisations",
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = EncryptedCharField(_("phone"), max_length=30)
     estates = models.ManyToManyField(
-        "places.Estate", verbose_name=_("managed estates"), blank=True,
+        "places.Estate",
+        verbose_name=_("managed estates"),
+        blank=True,
         related_name="property_companies",
     )
     party_instructor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("party-building instructor"), null=True,
-        blank=True, on_delete=models.SET_NULL, related_name="instructed_organisations",
-        help_text=_("Where no party organisation exists, party work reaches the "
-                    "organisation through its instructor (work coverage)."),
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("party-building instructor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="instructed_organisations",
+        help_text=_(
+            "Where no party organisation exists, party work reaches the "
+            "organisation through its instructor (work coverage)."
+        ),
     )
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -52,26 +66,42 @@ class Organisation(BaseModel):
 
 
 class PartyOrganisation(BaseModel):
-    """A party organisation (党组织): committee, general branch, branch or joint branch."""
+    """A party organisation (党组织): committee, general or joint branch, branch."""
 
     name = models.CharField(_("name"), max_length=150, unique=True)
-    type = models.CharField(_("type"), max_length=20, choices=PartyOrganisationType.choices)
+    type = models.CharField(
+        _("type"), max_length=20, choices=PartyOrganisationType.choices
+    )
     host = models.ForeignKey(
-        Organisation, verbose_name=_("host organisation"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="party_organisations",
+        Organisation,
+        verbose_name=_("host organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="party_organisations",
     )
     covered = models.ManyToManyField(
-        Organisation, verbose_name=_("organisations covered"), blank=True,
+        Organisation,
+        verbose_name=_("organisations covered"),
+        blank=True,
         related_name="covering_party_organisations",
         help_text=_("Further organisations a joint branch covers."),
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     community = models.ForeignKey(
-        "places.Community", verbose_name=_("community"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="party_organisations",
+        "places.Community",
+        verbose_name=_("community"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="party_organisations",
     )
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     member_count = models.PositiveIntegerField(_("members"), default=0)
@@ -94,7 +124,9 @@ class CommunityCommittee(BaseModel):
     """The community "big party committee" (社区大党委)."""
 
     community = models.OneToOneField(
-        "places.Community", verbose_name=_("community"), on_delete=models.PROTECT,
+        "places.Community",
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
         related_name="committee",
     )
     name = models.CharField(_("name"), max_length=150)
@@ -112,18 +144,26 @@ class CommitteeSeat(BaseModel):
     organisation's leader (兼职委员)."""
 
     committee = models.ForeignKey(
-        CommunityCommittee, verbose_name=_("committee"), on_delete=models.CASCADE,
+        CommunityCommittee,
+        verbose_name=_("committee"),
+        on_delete=models.CASCADE,
         related_name="seats",
     )
     holder = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("holder"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("holder"),
+        on_delete=models.PROTECT,
         related_name="committee_seats",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=SeatKind.choices)
     title = models.CharField(_("title"), max_length=100, blank=True)
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="committee_seats",
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="committee_seats",
     )
     term_start = models.DateField(_("term starts"))
     term_end = models.DateField(_("term ends"), null=True, blank=True)
@@ -151,11 +191,15 @@ class Liaison(BaseModel):
     """An organisation's contact person (联络员) for joint meetings and cases."""
 
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
         related_name="liaisons",
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
         related_name="liaisons",
     )
     title = models.CharField(_("title"), max_length=100, blank=True)
@@ -165,9 +209,12 @@ class Liaison(BaseModel):
         verbose_name = _("liaison")
         verbose_name_plural = _("liaisons")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "user"], name="liaison_unique"),
             models.UniqueConstraint(
-                fields=["organisation"], condition=Q(is_primary=True),
+                fields=["organisation", "user"], name="liaison_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(is_primary=True),
                 name="one_primary_liaison",
             ),
         ]

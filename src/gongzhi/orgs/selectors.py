@@ -14,7 +14,9 @@ from .models import Organisation, PartyOrganisation
 
 def _annotated(qs: QuerySet[Organisation]) -> QuerySet[Organisation]:
     hosted = PartyOrganisation.objects.filter(host=OuterRef("pk"))
-    covering = PartyOrganisation.covered.through.objects.filter(organisation=OuterRef("pk"))
+    covering = PartyOrganisation.covered.through.objects.filter(
+        organisation=OuterRef("pk")
+    )
     return qs.annotate(has_party_org=Exists(hosted) | Exists(covering))
 
 
@@ -50,7 +52,9 @@ def coverage_list(*, communities: QuerySet[Community] | None = None) -> list[Cov
     communities = communities if communities is not None else Community.objects.all()
     orgs = _annotated(
         Organisation.objects.filter(
-            kind__in=NEW_ECONOMIC_SOCIAL_KINDS, is_active=True, community__in=communities
+            kind__in=NEW_ECONOMIC_SOCIAL_KINDS,
+            is_active=True,
+            community__in=communities,
         )
     )
     rows = orgs.values("community").annotate(
@@ -79,8 +83,20 @@ def coverage_get(*, community: Community) -> Coverage:
     return coverage_list(communities=Community.objects.filter(pk=community.pk))[0]
 
 
-def uncovered_organisations(*, community: Community) -> QuerySet[Organisation]:
-    """Return the new economic and social organisations without a party organisation."""
-    return organisation_list(community=community).filter(
-        kind__in=NEW_ECONOMIC_SOCIAL_KINDS, is_active=True, has_party_org=False
-    )
+def uncovered_organisations(
+    *,
+    community: Community | None = None,
+    communities: QuerySet[Community] | None = None,
+) -> QuerySet[Organisation]:
+    """Return the new economic and social organisations without a party organisation.
+
+    Give one ``community`` or several ``communities`` (one query either way).
+    """
+    qs = organisation_list(community=community)
+    if communities is not None:
+        qs = qs.filter(community__in=communities)
+    return qs.filter(
+        kind__in=NEW_ECONOMIC_SOCIAL_KINDS,
+        is_active=True,
+        has_party_org=False,  # type: ignore[misc]
+    ).order_by("community__code", "name")

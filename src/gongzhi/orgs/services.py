@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from gongzhi.core.audit import audit_record
 
 from .choices import SeatKind
-from .models import CommitteeSeat, CommunityCommittee, Liaison, Organisation, PartyOrganisation
+from .models import (
+    CommitteeSeat,
+    CommunityCommittee,
+    Liaison,
+    Organisation,
+    PartyOrganisation,
+)
 
 
 @transaction.atomic
@@ -53,16 +59,22 @@ def committee_seat_assign(
     title: str = "",
     term_end: dt.date | None = None,
 ) -> CommitteeSeat:
-    """Give ``holder`` a seat on ``committee``; a part-time seat names its organisation."""
+    """Give ``holder`` a committee seat; a part-time seat names its organisation."""
     if kind == SeatKind.PART_TIME and organisation is None:
         raise ValidationError(
-            _("A part-time member must represent an organisation."), code="no_organisation"
+            _("A part-time member must represent an organisation."),
+            code="no_organisation",
         )
     if term_end is not None and term_end < term_start:
         raise ValidationError(_("The term cannot end before it starts."), code="term")
     seat = CommitteeSeat.objects.create(
-        committee=committee, holder=holder, kind=kind, title=title,
-        organisation=organisation, term_start=term_start, term_end=term_end,
+        committee=committee,
+        holder=holder,
+        kind=kind,
+        title=title,
+        organisation=organisation,
+        term_start=term_start,
+        term_end=term_end,
     )
     audit_record(actor=actor, action="committee_seat.assign", obj=seat)
     return seat
@@ -70,14 +82,19 @@ def committee_seat_assign(
 
 @transaction.atomic
 def liaison_add(
-    *, actor: Any, organisation: Organisation, user: Any, title: str = "",
+    *,
+    actor: Any,
+    organisation: Organisation,
+    user: Any,
+    title: str = "",
     is_primary: bool = False,
 ) -> Liaison:
     """Make ``user`` a liaison of ``organisation`` (the primary one if asked)."""
     if is_primary:
         organisation.liaisons.filter(is_primary=True).update(is_primary=False)
     liaison, _created = Liaison.objects.update_or_create(
-        organisation=organisation, user=user,
+        organisation=organisation,
+        user=user,
         defaults={"title": title, "is_primary": is_primary},
     )
     audit_record(actor=actor, action="liaison.add", obj=liaison)

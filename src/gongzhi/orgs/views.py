@@ -16,11 +16,17 @@ from .selectors import coverage_list, uncovered_organisations
 @login_required
 def coverage(request: HttpRequest) -> HttpResponse:
     """Show the two coverages for the communities the user may report on."""
-    communities = [c for c in Community.objects.select_related("subdistrict")
-                   if can_view_reports(request.user, c)]
+    communities = [
+        c
+        for c in Community.objects.select_related("subdistrict")
+        if can_view_reports(request.user, c)
+    ]
     if not communities:
         raise PermissionDenied
     qs = Community.objects.filter(pk__in=[c.pk for c in communities])
-    uncovered = [org for c in communities for org in uncovered_organisations(community=c)]
-    return render(request, "orgs/coverage.html",
-                  {"rows": coverage_list(communities=qs), "uncovered": uncovered})
+    uncovered = list(uncovered_organisations(communities=qs))
+    return render(
+        request,
+        "orgs/coverage.html",
+        {"rows": coverage_list(communities=qs), "uncovered": uncovered},
+    )

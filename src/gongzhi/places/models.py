@@ -43,7 +43,9 @@ class Community(Place):
     """A community (社区) with its party committee and residents' committee."""
 
     subdistrict = models.ForeignKey(
-        Subdistrict, verbose_name=_("subdistrict"), on_delete=models.PROTECT,
+        Subdistrict,
+        verbose_name=_("subdistrict"),
+        on_delete=models.PROTECT,
         related_name="communities",
     )
 
@@ -56,7 +58,9 @@ class EconomicCooperative(Place):
     """An economic cooperative (经济社): a former village team that owns land."""
 
     community = models.ForeignKey(
-        Community, verbose_name=_("community"), on_delete=models.PROTECT,
+        Community,
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
         related_name="cooperatives",
     )
 
@@ -69,12 +73,18 @@ class Estate(Place):
     """A housing estate (小区) with a property company and owners."""
 
     community = models.ForeignKey(
-        Community, verbose_name=_("community"), on_delete=models.PROTECT,
+        Community,
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
         related_name="estates",
     )
     cooperative = models.ForeignKey(
-        EconomicCooperative, verbose_name=_("economic cooperative"), null=True,
-        blank=True, on_delete=models.SET_NULL, related_name="estates",
+        EconomicCooperative,
+        verbose_name=_("economic cooperative"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="estates",
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
 
@@ -87,12 +97,18 @@ class Street(Place):
     """A street or alley (街巷): the unit a street chief is responsible for."""
 
     community = models.ForeignKey(
-        Community, verbose_name=_("community"), on_delete=models.PROTECT,
+        Community,
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
         related_name="streets",
     )
     cooperative = models.ForeignKey(
-        EconomicCooperative, verbose_name=_("economic cooperative"), null=True,
-        blank=True, on_delete=models.SET_NULL, related_name="streets",
+        EconomicCooperative,
+        verbose_name=_("economic cooperative"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="streets",
     )
     length_m = models.PositiveIntegerField(_("length (m)"), null=True, blank=True)
 
@@ -105,7 +121,9 @@ class Grid(Place):
     """A management grid cell (网格), where a community runs grids."""
 
     community = models.ForeignKey(
-        Community, verbose_name=_("community"), on_delete=models.PROTECT,
+        Community,
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
         related_name="grids",
     )
 

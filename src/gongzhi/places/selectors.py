@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -9,7 +10,15 @@ from django.db.models import QuerySet
 
 from gongzhi.core import geo
 
-from .models import Community, EconomicCooperative, Estate, Grid, Place, Street, Subdistrict
+from .models import (
+    Community,
+    EconomicCooperative,
+    Estate,
+    Grid,
+    Place,
+    Street,
+    Subdistrict,
+)
 
 P = TypeVar("P", bound=Place)
 
@@ -36,28 +45,36 @@ class Location:
 def _candidates(qs: QuerySet[P], lat: float, lng: float) -> QuerySet[P]:
     return qs.filter(
         geometry__isnull=False,
-        min_lat__lte=lat, max_lat__gte=lat, min_lng__lte=lng, max_lng__gte=lng,
+        min_lat__lte=lat,
+        max_lat__gte=lat,
+        min_lng__lte=lng,
+        max_lng__gte=lng,
     )
 
 
 def _first_containing(qs: QuerySet[P], lat: float, lng: float) -> P | None:
     for place in _candidates(qs, lat, lng):
-        if place.geometry["type"] in geo.AREA_TYPES and geo.contains(place.geometry, lat, lng):
+        if geo.contains(place.geometry, lat, lng):
             return place
     return None
 
 
 def _nearest_street(community: Community, lat: float, lng: float) -> Street | None:
-    # Expand the box by the snap distance (about 0.0004 degrees) for lines.
-    pad = STREET_SNAP_METRES / 111_320 * 1.5
+    # Expand the box by the snap distance (with a margin) for lines; a degree of
+    # longitude is shorter than a degree of latitude away from the equator.
+    pad_lat = STREET_SNAP_METRES / 111_320 * 1.5
+    pad_lng = pad_lat / max(math.cos(math.radians(lat)), 0.1)
     streets = Street.objects.filter(
-        community=community, geometry__isnull=False,
-        min_lat__lte=lat + pad, max_lat__gte=lat - pad,
-        min_lng__lte=lng + pad, max_lng__gte=lng - pad,
+        community=community,
+        geometry__isnull=False,
+        min_lat__lte=lat + pad_lat,
+        max_lat__gte=lat - pad_lat,
+        min_lng__lte=lng + pad_lng,
+        max_lng__gte=lng - pad_lng,
     )
     best: tuple[float, Street] | None = None
     for street in streets:
-        if street.geometry["type"] in geo.AREA_TYPES and geo.contains(street.geometry, lat, lng):
+        if geo.contains(street.geometry, lat, lng):
             return street
         d = geo.distance_m(street.geometry, lat, lng)
         if d <= STREET_SNAP_METRES and (best is None or d < best[0]):
@@ -71,9 +88,13 @@ def place_locate(*, lat: float, lng: float) -> Location:
     Raise :class:`gongzhi.core.geo.GeometryError` for coordinates out of range.
     """
     geo.validate_lat_lng(lat, lng)
-    community = _first_containing(Community.objects.select_related("subdistrict"), lat, lng)
+    community = _first_containing(
+        Community.objects.select_related("subdistrict"), lat, lng
+    )
     if community is None:
-        return Location(subdistrict=_first_containing(Subdistrict.objects.all(), lat, lng))
+        return Location(
+            subdistrict=_first_containing(Subdistrict.objects.all(), lat, lng)
+        )
     return Location(
         subdistrict=community.subdistrict,
         community=community,

@@ -26,7 +26,18 @@ def place_set_geometry(*, place: P, geometry: dict[str, Any] | None, actor: Any)
     else:
         geo.parse(geometry, allowed=geo.AREA_TYPES + geo.LINE_TYPES)
         place.geometry = geometry
-        place.min_lng, place.min_lat, place.max_lng, place.max_lat = geo.bounds(geometry)
-    place.save(update_fields=["geometry", "min_lng", "min_lat", "max_lng", "max_lat", "updated_at"])
+        place.min_lng, place.min_lat, place.max_lng, place.max_lat = geo.bounds(
+            geometry
+        )
+    place.save(
+        update_fields=[
+            "geometry",
+            "min_lng",
+            "min_lat",
+            "max_lng",
+            "max_lat",
+            "updated_at",
+        ]
+    )
     audit_record(actor=actor, action="place.set_geometry", obj=place)
     return place

@@ -7,12 +7,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from gongzhi.orgs.selectors import Coverage, coverage_list
-from gongzhi.places.models import Community, Street
-
 from gongzhi.accounts.choices import Role
 from gongzhi.accounts.models import RoleAssignment
 from gongzhi.accounts.permissions import active_assignments, roles
+from gongzhi.orgs.selectors import Coverage, coverage_list
+from gongzhi.places.models import Community, Street
 
 
 @dataclass
@@ -43,12 +42,16 @@ def home_sections(user: Any) -> list[HomeSection]:
         if role not in held:
             continue
         mine = [a for a in assignments if a.role == role]
-        section = HomeSection(role=role.value, label=str(role.label),
-                              scopes=[a.scope for a in mine if a.scope is not None])
+        section = HomeSection(
+            role=role.value,
+            label=str(role.label),
+            scopes=[a.scope for a in mine if a.scope is not None],
+        )
         if role == Role.STREET_CHIEF:
             section.streets = list(
-                Street.objects.filter(pk__in=[a.street_id for a in mine])
-                .select_related("community", "cooperative")
+                Street.objects.filter(
+                    pk__in=[a.street_id for a in mine]
+                ).select_related("community", "cooperative")
             )
         elif role in (Role.STAFF, Role.LEADER):
             section.coverage = coverage_list(communities=_communities_of(mine))

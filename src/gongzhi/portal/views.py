@@ -14,9 +14,17 @@ from .selectors import home_sections
 def home(request: HttpRequest) -> HttpResponse:
     """Show the public landing page, or the signed-in user's sections per role."""
     if not request.user.is_authenticated:
-        return render(request, "portal/landing.html", {
-            "community_count": Community.objects.count(),
-            "street_count": Street.objects.count(),
-            "organisation_count": Organisation.objects.filter(is_active=True).count(),
-        })
-    return render(request, "portal/home.html", {"sections": home_sections(request.user)})
+        return render(
+            request,
+            "portal/landing.html",
+            {
+                "community_count": Community.objects.count(),
+                "street_count": Street.objects.count(),
+                "organisation_count": Organisation.objects.filter(
+                    is_active=True
+                ).count(),
+            },
+        )
+    return render(
+        request, "portal/home.html", {"sections": home_sections(request.user)}
+    )

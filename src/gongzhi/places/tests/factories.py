@@ -4,15 +4,29 @@ from __future__ import annotations
 
 import factory
 
-from gongzhi.places.models import Community, EconomicCooperative, Estate, Grid, Street, Subdistrict
+from gongzhi.places.models import (
+    Community,
+    EconomicCooperative,
+    Estate,
+    Grid,
+    Street,
+    Subdistrict,
+)
 
 
 def square(lng: float, lat: float, size: float = 0.01) -> dict:
     """Return a GeoJSON square polygon with its south-west corner at (lng, lat)."""
     return {
         "type": "Polygon",
-        "coordinates": [[[lng, lat], [lng + size, lat], [lng + size, lat + size],
-                         [lng, lat + size], [lng, lat]]],
+        "coordinates": [
+            [
+                [lng, lat],
+                [lng + size, lat],
+                [lng + size, lat + size],
+                [lng, lat + size],
+                [lng, lat],
+            ]
+        ],
     }
 
 
@@ -68,3 +82,15 @@ class GridFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"G{n:04d}")
     name = factory.Sequence(lambda n: f"网格{n}")
     community = factory.SubFactory(CommunityFactory)
+
+
+def line(*points: tuple[float, float]) -> dict:
+    """Return a GeoJSON LineString through ``points`` given as (lng, lat)."""
+    return {"type": "LineString", "coordinates": [list(p) for p in points]}
+
+
+def with_geometry(place, geometry: dict):
+    """Give ``place`` its geometry and bounding box through the service."""
+    from gongzhi.places.services import place_set_geometry
+
+    return place_set_geometry(place=place, geometry=geometry, actor=None)

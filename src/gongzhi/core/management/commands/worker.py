@@ -13,15 +13,23 @@ from gongzhi.core.scheduling import run_scheduler
 
 
 class Command(BaseCommand):
-    help = "Run the background task worker for the configured TASKS_BACKEND, with the scheduler."
+    help = "Run background tasks for the configured TASKS_BACKEND, and the scheduler."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--no-scheduler", action="store_true",
-                            help="Do not enqueue periodic jobs from this process.")
-        parser.add_argument("--scheduler-only", action="store_true",
-                            help="Only enqueue periodic jobs; run no tasks.")
+        parser.add_argument(
+            "--no-scheduler",
+            action="store_true",
+            help="Do not enqueue periodic jobs from this process.",
+        )
+        parser.add_argument(
+            "--scheduler-only",
+            action="store_true",
+            help="Only enqueue periodic jobs; run no tasks.",
+        )
 
-    def handle(self, *args: Any, no_scheduler: bool, scheduler_only: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, no_scheduler: bool, scheduler_only: bool, **options: Any
+    ) -> None:
         stop = threading.Event()
         if scheduler_only or settings.TASKS_BACKEND == "immediate":
             self.stdout.write("scheduler running; tasks run inline (Ctrl-C to stop)")
@@ -32,13 +40,17 @@ class Command(BaseCommand):
             return
         if not no_scheduler:
             thread = threading.Thread(
-                target=run_scheduler, args=(stop, settings.SCHEDULER_TICK_SECONDS),
-                name="gongzhi-scheduler", daemon=True,
+                target=run_scheduler,
+                args=(stop, settings.SCHEDULER_TICK_SECONDS),
+                name="gongzhi-scheduler",
+                daemon=True,
             )
             thread.start()
         try:
             if settings.TASKS_BACKEND == "rq":
-                call_command("rqworker", "default")
+                call_command(
+                    "rqworker", "default", job_class="django_tasks_rq.backend.Job"
+                )
             else:
                 call_command("db_worker", "--queue-name", "*")
         finally:
