@@ -175,7 +175,9 @@ class RoleAssignment(BaseModel):
 
     def is_current(self, on: dt.date | None = None) -> bool:
         day = on or timezone.localdate()
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+        return self.valid_from <= day and (
+            self.valid_to is None or day <= self.valid_to
+        )
 
 
 class ConsentRecord(BaseModel):

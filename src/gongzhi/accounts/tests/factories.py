@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import factory
 
 from gongzhi.accounts.models import RoleAssignment, User
@@ -28,3 +30,16 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = "resident"
+
+
+def user_with_role(role: str, scope: Any = None, **user_fields: Any) -> User:
+    """Return a new user holding ``role`` over ``scope``, given through the service.
+
+    The service refuses a scope the role cannot have, so tests cannot build a
+    combination the platform would never allow.
+    """
+    from gongzhi.accounts.services import role_assign
+
+    user = UserFactory(**user_fields)
+    role_assign(actor=None, user=user, role=role, scope=scope)
+    return user

@@ -77,7 +77,8 @@ def test_an_unknown_page_under_healthz_is_json(client):
 
 
 def test_error_pages_follow_the_chosen_language(client):
-    response = client.get("/no/such/page/", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.get("/no/such/page/")
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()

@@ -1,9 +1,18 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import factory
 
-from gongzhi.orgs.choices import OrganisationKind, PartyOrganisationType
-from gongzhi.orgs.models import CommunityCommittee, Organisation, PartyOrganisation
+from gongzhi.accounts.tests.factories import UserFactory
+from gongzhi.orgs.choices import OrganisationKind, PartyOrganisationType, SeatKind
+from gongzhi.orgs.models import (
+    CommitteeSeat,
+    CommunityCommittee,
+    Liaison,
+    Organisation,
+    PartyOrganisation,
+)
 from gongzhi.places.tests.factories import CommunityFactory
 
 
@@ -20,11 +29,17 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 class PartyOrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PartyOrganisation
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"党支部{n}")
     type = PartyOrganisationType.BRANCH
     host = factory.SubFactory(OrganisationFactory)
     community = factory.LazyAttribute(lambda o: o.host.community if o.host else None)
+
+    @factory.post_generation
+    def covered(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            obj.covered.set(extracted)
 
 
 class CommunityCommitteeFactory(factory.django.DjangoModelFactory):
@@ -33,3 +48,22 @@ class CommunityCommitteeFactory(factory.django.DjangoModelFactory):
 
     community = factory.SubFactory(CommunityFactory)
     name = factory.LazyAttribute(lambda o: f"{o.community.name}大党委")
+
+
+class CommitteeSeatFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommitteeSeat
+
+    committee = factory.SubFactory(CommunityCommitteeFactory)
+    holder = factory.SubFactory(UserFactory)
+    kind = SeatKind.FULL_TIME
+    term_start = dt.date(2024, 1, 1)
+
+
+class LiaisonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Liaison
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+    is_primary = False
