@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "gongzhi.places",
     "gongzhi.orgs",
     "gongzhi.accounts",
+    "gongzhi.cases",
     "gongzhi.portal",
     "gongzhi.demo",
 ]
@@ -229,6 +230,10 @@ SCHEDULER_TICK_SECONDS = env.int("SCHEDULER_TICK_SECONDS", default=30)
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="gongzhi@localhost")
+# SMS provider: a class with send(phone, text); the console backend only logs.
+SMS_BACKEND = env.str("SMS_BACKEND", default="gongzhi.core.notify.ConsoleSmsBackend")
+# The platform's public address, for links in e-mail and SMS.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Security --------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("gongzhi.accounts.urls")),
     path("orgs/", include("gongzhi.orgs.urls")),
+    path("cases/", include("gongzhi.cases.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

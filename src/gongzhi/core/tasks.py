@@ -22,3 +22,12 @@ def heartbeat() -> str:
         name=name, defaults={"seen_at": timezone.now()}
     )
     return name
+
+
+@periodic(every=dt.timedelta(minutes=1), name="core.deliver_notifications")
+@task()
+def deliver_notifications() -> int:
+    """Send pending e-mail and SMS from the outbox (retrying failures)."""
+    from .notify import deliver_pending
+
+    return deliver_pending()

@@ -27,7 +27,7 @@ class HomeSection:
 
 def _communities_of(assignments: list[RoleAssignment]) -> QuerySet[Community]:
     ids_c = {a.community_id for a in assignments if a.community_id} | {
-        a.cooperative.community_id for a in assignments if a.cooperative_id
+        a.cooperative.community_id for a in assignments if a.cooperative is not None
     }
     ids_s = {a.subdistrict_id for a in assignments if a.subdistrict_id}
     return Community.objects.filter(pk__in=ids_c) | Community.objects.filter(

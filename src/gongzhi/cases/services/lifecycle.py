@@ -1,0 +1,558 @@
+"""Services for every step of a case after intake (DESIGN §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongzhi.orgs.models import Organisation
+
+from .. import deadlines
+from ..choices import (
+    HANDLING_STATES,
+    OPEN_STATES,
+    Action,
+    HandlingRole,
+    Satisfaction,
+    Solved,
+    Status,
+    SupervisionReason,
+    Urgency,
+)
+from ..models import Case, Category, HandlingAssignment, Rating, Supporter
+from ..permissions import can_supervise, is_lead_handler
+from ..photos import ProcessedPhoto, save_photos
+from ..stats import stats_bump
+from .base import apply, lock, record_event, require, require_text
+from .intake import case_check_token
+
+SUPERVISION_REOPENS = 3
+SUPERVISION_UNITS = 3
+
+
+@transaction.atomic
+def case_accept(
+    *,
+    case: Case,
+    actor: Any,
+    urgency: str | None = None,
+    category: Category | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Accept a reported case (受理), optionally correcting category and urgency."""
+    case = lock(case, expected_version)
+    fields: dict[str, Any] = {"accepted_at": timezone.now()}
+    if urgency:
+        if urgency not in Urgency.values:
+            raise ValidationError({"urgency": _("Unknown urgency.")})
+        fields["urgency"] = urgency
+    if category is not None:
+        fields["category"] = category
+    apply(case, Action.ACCEPT, actor=actor, note=note, fields=fields)
+    stats_bump(case, accepted=1)
+    return case
+
+
+@transaction.atomic
+def case_reject(
+    *, case: Case, actor: Any, reason: str, expected_version: int | None = None
+) -> Case:
+    """Reject a report that is not a case for the community, with the reason."""
+    case = lock(case, expected_version)
+    reason = require_text(reason, _("Give the reason for rejecting the case."))
+    apply(
+        case,
+        Action.REJECT,
+        actor=actor,
+        note=reason,
+        fields={"closed_at": timezone.now()},
+    )
+    return case
+
+
+@transaction.atomic
+def case_merge(
+    *,
+    case: Case,
+    into: Case,
+    actor: Any,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Merge a duplicate into an open case; its reporter and supporters carry over."""
+    case = lock(case, expected_version)
+    target = lock(into, None)
+    if target.pk == case.pk:
+        raise ValidationError(_("A case cannot be merged into itself."))
+    if target.status not in OPEN_STATES or target.merged_into_id:
+        raise ValidationError(_("Cases can only be merged into an open case."))
+    if target.community_id != case.community_id:
+        raise ValidationError(_("Both cases must be in the same community."))
+    apply(
+        case,
+        Action.MERGE,
+        actor=actor,
+        note=note or _("Merged into %(number)s.") % {"number": target.number},
+        fields={"merged_into": target, "closed_at": timezone.now()},
+    )
+    existing_users = set(
+        target.supporters.exclude(user=None).values_list("user_id", flat=True)
+    )
+    existing_prints = set(
+        target.supporters.exclude(fingerprint="").values_list("fingerprint", flat=True)
+    )
+    for supporter in case.supporters.all():
+        if (
+            supporter.user_id
+            and supporter.user_id not in existing_users
+            and supporter.user_id != target.reporter_id
+        ) or (supporter.fingerprint and supporter.fingerprint not in existing_prints):
+            Supporter.objects.create(
+                case=target,
+                user_id=supporter.user_id,
+                fingerprint=supporter.fingerprint,
+            )
+    if (
+        case.reporter_id
+        and case.reporter_id not in existing_users
+        and case.reporter_id != target.reporter_id
+    ):
+        Supporter.objects.get_or_create(case=target, user_id=case.reporter_id)
+    elif not case.reporter_id:
+        Supporter.objects.get_or_create(case=target, fingerprint=f"case:{case.number}")
+    target.supporter_count = target.supporters.count()
+    target.save(update_fields=["supporter_count", "updated_at"])
+    record_event(
+        target,
+        action="merged_in",
+        actor=actor,
+        note=_("Case %(number)s was merged into this one.") % {"number": case.number},
+    )
+    return case
+
+
+@transaction.atomic
+def case_self_resolve(
+    *,
+    case: Case,
+    actor: Any,
+    note: str,
+    photos: Sequence[ProcessedPhoto] = (),
+    expected_version: int | None = None,
+) -> Case:
+    """Record that a street chief or staff fixed it on the spot (自办自结)."""
+    case = lock(case, expected_version)
+    note = require_text(note, _("Say what was done on the spot."))
+    event = apply(
+        case,
+        Action.SELF_RESOLVE,
+        actor=actor,
+        note=note,
+        fields={"replied_at": timezone.now()},
+    )
+    save_photos(case, photos, event=event)
+    stats_bump(case, self_resolved=1)
+    _send_for_verification(case)
+    return case
+
+
+def _send_for_verification(case: Case) -> None:
+    apply(
+        case,
+        Action.SUBMIT_FOR_VERIFICATION,
+        actor=None,
+        check_permission=False,
+        note=_("Sent for verification."),
+    )
+
+
+@transaction.atomic
+def case_dispatch(
+    *,
+    case: Case,
+    actor: Any,
+    lead: Organisation,
+    assisting: Sequence[Organisation] = (),
+    note: str = "",
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    """Dispatch (派单) to a lead unit and assisting units; the clock starts."""
+    case = lock(case, expected_version)
+    if not lead.is_active:
+        raise ValidationError({"lead": _("This unit is no longer active.")})
+    if lead in assisting:
+        raise ValidationError({"assisting": _("The lead unit cannot also assist.")})
+    now = now or timezone.now()
+    first = case.dispatched_at is None
+    case.assignments.filter(ended_at__isnull=True).update(ended_at=now)
+    led_before = set(
+        case.assignments.filter(role=HandlingRole.LEAD).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    case.lead_unit = lead
+    deadlines.start_clock(case, now)
+    apply(
+        case,
+        Action.DISPATCH,
+        actor=actor,
+        now=now,
+        note=note,
+        data={"lead": lead.pk, "assisting": [o.pk for o in assisting]},
+        fields={
+            "dispatched_at": case.dispatched_at or now,
+            "acknowledged_at": None,
+            "unit_count": len(led_before | {lead.pk}),
+        },
+    )
+    HandlingAssignment.objects.create(
+        case=case, organisation=lead, role=HandlingRole.LEAD, dispatched_at=now
+    )
+    for unit in assisting:
+        HandlingAssignment.objects.create(
+            case=case, organisation=unit, role=HandlingRole.ASSISTING, dispatched_at=now
+        )
+    if first:
+        stats_bump(case, at=now, dispatched=1)
+    if case.unit_count >= SUPERVISION_UNITS:
+        _supervise(case, SupervisionReason.MANY_UNITS, actor=None)
+    return case
+
+
+def _count_response(case: Case, now: dt.datetime) -> None:
+    """Count a timely response once both sign-off and contact are known."""
+    if case.acknowledged_at is None:
+        return
+    contactless = not (case.reporter_phone or case.reporter_email or case.reporter_id)
+    if case.contacted_at is None and not contactless:
+        return
+    signed = case.signoff_due_at is None or case.acknowledged_at <= case.signoff_due_at
+    contacted = contactless or (
+        case.contact_due_at is None or case.contacted_at <= case.contact_due_at  # type: ignore[operator]
+    )
+    if signed and contacted and not case.events.filter(action="responded").exists():
+        record_event(case, action="responded", actor=None, is_public=False, at=now)
+        stats_bump(case, at=now, responded_on_time=1)
+
+
+@transaction.atomic
+def case_acknowledge(
+    *,
+    case: Case,
+    actor: Any,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    """The lead unit signs for the case (签收)."""
+    case = lock(case, expected_version)
+    now = now or timezone.now()
+    apply(
+        case, Action.ACKNOWLEDGE, actor=actor, now=now, fields={"acknowledged_at": now}
+    )
+    case.assignments.filter(organisation=case.lead_unit, ended_at__isnull=True).update(
+        acknowledged_at=now
+    )
+    if case.signoff_due_at is None or now <= case.signoff_due_at:
+        stats_bump(case, at=now, signed_on_time=1)
+    _count_response(case, now)
+    return case
+
+
+@transaction.atomic
+def case_record_contact(
+    *, case: Case, actor: Any, note: str, now: dt.datetime | None = None
+) -> Case:
+    """The lead unit records that it contacted the reporter."""
+    case = lock(case, None)
+    require(is_lead_handler(actor, case))
+    if case.status not in HANDLING_STATES:
+        raise ValidationError(_("Contact is recorded while the unit handles the case."))
+    note = require_text(note, _("Say how and when the reporter was contacted."))
+    now = now or timezone.now()
+    first = case.contacted_at is None
+    if first:
+        case.contacted_at = now
+        case.save(update_fields=["contacted_at", "updated_at"])
+    record_event(
+        case, action="contact", actor=actor, note=note, is_public=False, at=now
+    )
+    if first:
+        _count_response(case, now)
+    return case
+
+
+@transaction.atomic
+def case_request_return(
+    *, case: Case, actor: Any, reason: str, expected_version: int | None = None
+) -> Case:
+    """The unit disputes that the case is theirs (退单)."""
+    case = lock(case, expected_version)
+    reason = require_text(reason, _("Explain why the case is not for your unit."))
+    apply(case, Action.REQUEST_RETURN, actor=actor, note=reason)
+    return case
+
+
+@transaction.atomic
+def case_decide_return(
+    *,
+    case: Case,
+    actor: Any,
+    approve: bool,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Staff approve a return (the case goes back for dispatch) or refuse it."""
+    case = lock(case, expected_version)
+    if approve:
+        now = timezone.now()
+        case.assignments.filter(ended_at__isnull=True).update(ended_at=now)
+        apply(
+            case,
+            Action.APPROVE_RETURN,
+            actor=actor,
+            note=note,
+            fields={"lead_unit": None, "acknowledged_at": None},
+        )
+    else:
+        note = require_text(note, _("Tell the unit why the return is refused."))
+        apply(case, Action.REFUSE_RETURN, actor=actor, note=note)
+    return case
+
+
+@transaction.atomic
+def case_start(
+    *, case: Case, actor: Any, note: str = "", expected_version: int | None = None
+) -> Case:
+    """The lead unit starts work on the case (处置)."""
+    case = lock(case, expected_version)
+    apply(case, Action.START, actor=actor, note=note)
+    return case
+
+
+@transaction.atomic
+def case_reply(
+    *,
+    case: Case,
+    actor: Any,
+    note: str,
+    photos: Sequence[ProcessedPhoto] = (),
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    """The lead unit reports its result (回单); the case goes to verification."""
+    case = lock(case, expected_version)
+    note = require_text(note, _("Describe what was done."))
+    now = now or timezone.now()
+    event = apply(
+        case, Action.REPLY, actor=actor, note=note, now=now, fields={"replied_at": now}
+    )
+    save_photos(case, photos, event=event)
+    _send_for_verification(case)
+    return case
+
+
+@transaction.atomic
+def case_escalate(
+    *, case: Case, actor: Any, note: str, expected_version: int | None = None
+) -> Case:
+    """Blow the whistle (吹哨): the case goes up to be dispatched to a higher unit."""
+    case = lock(case, expected_version)
+    note = require_text(note, _("Say why the case needs a higher unit."))
+    case.assignments.filter(ended_at__isnull=True).update(ended_at=timezone.now())
+    apply(case, Action.ESCALATE, actor=actor, note=note)
+    stats_bump(case, escalated=1)
+    return case
+
+
+@transaction.atomic
+def case_verify(
+    *,
+    case: Case,
+    actor: Any,
+    ok: bool,
+    note: str = "",
+    photos: Sequence[ProcessedPhoto] = (),
+    expected_version: int | None = None,
+) -> Case:
+    """Someone other than the handler checks the fix (核查): confirm or rework."""
+    case = lock(case, expected_version)
+    if ok:
+        event = apply(case, Action.CONFIRM, actor=actor, note=note)
+    else:
+        note = require_text(note, _("Say what still needs doing."))
+        event = apply(case, Action.REWORK, actor=actor, note=note)
+    save_photos(case, photos, event=event)
+    return case
+
+
+def _on_time(case: Case) -> bool:
+    return case.resolve_due_at is None or (
+        case.replied_at is not None and case.replied_at <= case.resolve_due_at
+    )
+
+
+@transaction.atomic
+def case_rate(
+    *,
+    case: Case,
+    actor: Any,
+    token: str = "",
+    solved: str,
+    satisfaction: str,
+    comment: str = "",
+    now: dt.datetime | None = None,
+) -> Rating:
+    """The reporter rates the result; the case closes. A poor rating asks to reopen."""
+    case = lock(case, None)
+    reporter = (
+        actor is not None
+        and getattr(actor, "is_authenticated", False)
+        and (case.reporter_id == actor.pk)
+    )
+    require(
+        reporter or case_check_token(case, token),
+        _("Only the person who reported the case can rate it."),
+    )
+    if case.status != Status.FEEDBACK:
+        raise ValidationError(_("This case is not waiting for a rating."))
+    errors = {}
+    if solved not in Solved.values:
+        errors["solved"] = _("Say whether the problem was solved.")
+    if satisfaction not in Satisfaction.values:
+        errors["satisfaction"] = _("Say how satisfied you are.")
+    if errors:
+        raise ValidationError(errors)
+    now = now or timezone.now()
+    rating = Rating.objects.create(
+        case=case,
+        solved=solved,
+        satisfaction=satisfaction,
+        comment=comment.strip()[:2000],
+        rated_by=actor if reporter else None,
+    )
+    poor = solved == Solved.NO or satisfaction == Satisfaction.UNSATISFIED
+    apply(
+        case,
+        Action.CLOSE,
+        actor=actor,
+        check_permission=False,
+        now=now,
+        note=comment.strip()[:2000],
+        data={"solved": solved, "satisfaction": satisfaction},
+        fields={"closed_at": now, "reopen_requested": poor},
+    )
+    stats_bump(
+        case,
+        at=now,
+        rated=1,
+        closed=1,
+        closed_on_time=int(_on_time(case)),
+        solved=int(solved == Solved.YES),
+        partly_solved=int(solved == Solved.PARTLY),
+        satisfied=int(satisfaction == Satisfaction.SATISFIED),
+        basically_satisfied=int(satisfaction == Satisfaction.BASICALLY),
+    )
+    return rating
+
+
+@transaction.atomic
+def case_auto_close(*, case: Case, now: dt.datetime | None = None) -> Case:
+    """Close a case left unrated past the feedback period (system action)."""
+    case = lock(case, None)
+    now = now or timezone.now()
+    apply(
+        case,
+        Action.CLOSE,
+        actor=None,
+        check_permission=False,
+        now=now,
+        note=_("Closed automatically: no rating was given."),
+        fields={"closed_at": now},
+    )
+    stats_bump(case, at=now, closed=1, closed_on_time=int(_on_time(case)))
+    return case
+
+
+@transaction.atomic
+def case_reopen(
+    *, case: Case, actor: Any, note: str, expected_version: int | None = None
+) -> Case:
+    """Reopen a closed case for rework (发回重办); dispatch it again afterwards."""
+    case = lock(case, expected_version)
+    note = require_text(note, _("Say why the case is reopened."))
+    apply(
+        case,
+        Action.REOPEN,
+        actor=actor,
+        note=note,
+        fields={
+            "reopen_count": case.reopen_count + 1,
+            "reopen_requested": False,
+            "closed_at": None,
+            "replied_at": None,
+        },
+    )
+    stats_bump(case, reopened=1)
+    if case.reopen_count >= SUPERVISION_REOPENS:
+        _supervise(case, SupervisionReason.REOPENED, actor=None)
+    return case
+
+
+@transaction.atomic
+def case_cancel(
+    *, case: Case, actor: Any, reason: str, expected_version: int | None = None
+) -> Case:
+    """An admin cancels an open case, with the reason."""
+    case = lock(case, expected_version)
+    reason = require_text(reason, _("Give the reason for cancelling the case."))
+    case.assignments.filter(ended_at__isnull=True).update(ended_at=timezone.now())
+    apply(
+        case,
+        Action.CANCEL,
+        actor=actor,
+        note=reason,
+        fields={"closed_at": timezone.now()},
+    )
+    return case
+
+
+def _supervise(case: Case, reason: str, *, actor: Any, note: str = "") -> None:
+    if case.under_supervision:
+        return
+    case.under_supervision = True
+    case.supervision_reason = reason
+    case.save(update_fields=["under_supervision", "supervision_reason", "updated_at"])
+    record_event(
+        case,
+        action="supervise",
+        actor=actor,
+        is_public=False,
+        note=note or str(SupervisionReason(reason).label),
+        data={"reason": reason},
+    )
+
+
+@transaction.atomic
+def case_supervise(*, case: Case, actor: Any, note: str) -> Case:
+    """Place an open case under supervision (督办) by hand."""
+    case = lock(case, None)
+    require(can_supervise(actor, case))
+    if case.status not in OPEN_STATES:
+        raise ValidationError(_("Only open cases can be supervised."))
+    if case.under_supervision:
+        raise ValidationError(_("The case is already under supervision."))
+    _supervise(
+        case,
+        SupervisionReason.MANUAL,
+        actor=actor,
+        note=require_text(note, _("Say why the case is supervised.")),
+    )
+    return case

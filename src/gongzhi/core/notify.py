@@ -1,0 +1,116 @@
+"""The notifications outbox: queue in-app, e-mail and SMS messages; deliver them.
+
+Services queue messages inside their transaction; delivery starts after commit
+(and the periodic job retries), so a rolled-back change sends nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+class SmsBackend(Protocol):
+    def send(self, phone: str, text: str) -> None: ...
+
+
+class ConsoleSmsBackend:
+    """Write SMS to the log instead of sending (the default)."""
+
+    def send(self, phone: str, text: str) -> None:
+        logger.info("SMS to %s: %s", phone, text)
+
+
+def sms_backend() -> SmsBackend:
+    backend: SmsBackend = import_string(settings.SMS_BACKEND)()
+    return backend
+
+
+def _after_commit() -> None:
+    from .tasks import deliver_notifications
+
+    transaction.on_commit(lambda: deliver_notifications.enqueue())
+
+
+def notify_user(
+    user: Any, *, subject: str, body: str, url: str = "", email: bool = False
+) -> None:
+    """Queue an in-app notification for ``user`` (and an e-mail if asked and known)."""
+    Notification.objects.create(
+        channel=Notification.Channel.IN_APP,
+        recipient=user,
+        subject=subject[:200],
+        body=body,
+        url=url,
+        state=Notification.State.SENT,
+        sent_at=timezone.now(),
+    )
+    if email and user.email:
+        Notification.objects.create(
+            channel=Notification.Channel.EMAIL,
+            recipient=user,
+            address=user.email,
+            subject=subject[:200],
+            body=body,
+            url=url,
+        )
+        _after_commit()
+
+
+def notify_address(
+    channel: str, address: str, *, subject: str, body: str, url: str = ""
+) -> None:
+    """Queue an e-mail or SMS to an address with no account behind it."""
+    Notification.objects.create(
+        channel=channel, address=address, subject=subject[:200], body=body, url=url
+    )
+    _after_commit()
+
+
+def _absolute(url: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
+
+
+def deliver_pending(limit: int = 200) -> int:
+    """Send pending e-mail and SMS; return how many were sent."""
+    sent = 0
+    pending = (
+        Notification.objects.filter(
+            state=Notification.State.PENDING, attempts__lt=MAX_ATTEMPTS
+        )
+        .exclude(channel=Notification.Channel.IN_APP)
+        .order_by("created_at")[:limit]
+    )
+    for note in pending:
+        text = f"{note.body}\n{_absolute(note.url)}".strip()
+        try:
+            if note.channel == Notification.Channel.EMAIL:
+                send_mail(
+                    note.subject, text, settings.DEFAULT_FROM_EMAIL, [note.address]
+                )
+            else:
+                sms_backend().send(note.address, f"【共治】{note.subject}：{text}")
+        except Exception as exc:  # a failed send is retried by the periodic job
+            note.attempts += 1
+            note.last_error = str(exc)[:300]
+            if note.attempts >= MAX_ATTEMPTS:
+                note.state = Notification.State.FAILED
+            note.save(update_fields=["attempts", "last_error", "state"])
+            continue
+        note.attempts += 1
+        note.state = Notification.State.SENT
+        note.sent_at = timezone.now()
+        note.save(update_fields=["attempts", "state", "sent_at"])
+        sent += 1
+    return sent
