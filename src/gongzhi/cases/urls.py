@@ -1,10 +1,7 @@
-from django.urls import path
-
-from . import views
+from .urls_public import urlpatterns as public_patterns
+from .urls_work import urlpatterns as work_patterns
 
 app_name = "cases"
 
-urlpatterns = [
-    path("track/<str:number>/", views.track, name="track"),
-    path("<str:number>/", views.detail, name="detail"),
-]
+# Work pages come last: their "<number>/" pattern would shadow public paths.
+urlpatterns = [*public_patterns, *work_patterns]

@@ -1,6 +1,7 @@
 """Services of the cases app: every change to a case goes through one of these."""
 
 from .base import StaleCaseError
+from .extensions import case_extension_decide, case_extension_request
 from .intake import (
     Reported,
     case_check_token,
@@ -42,6 +43,8 @@ __all__ = [
     "case_dispatch",
     "case_edit_by_reporter",
     "case_escalate",
+    "case_extension_decide",
+    "case_extension_request",
     "case_merge",
     "case_rate",
     "case_record_contact",

@@ -1,4 +1,4 @@
-"""Case pages: the tracking page for reporters and the case page for staff and units."""
+"""Case pages for those who work on cases: staff console, handler inbox, case page."""
 
 from __future__ import annotations
 
@@ -7,21 +7,6 @@ from django.shortcuts import render
 
 from .permissions import can_view_case
 from .selectors import case_get, case_timeline
-
-
-def track(request: HttpRequest, number: str) -> HttpResponse:
-    """Show a reporter their case: status, deadline and public timeline."""
-    token = request.GET.get("t", "") or request.POST.get("t", "")
-    case = case_get(number=number, user=request.user, token=token)
-    return render(
-        request,
-        "cases/track.html",
-        {
-            "case": case,
-            "token": token,
-            "events": case_timeline(case=case, public_only=True),
-        },
-    )
 
 
 def detail(request: HttpRequest, number: str) -> HttpResponse:
