@@ -30,7 +30,7 @@ def actor_label(actor: Any) -> str:
 def lock(case: Case, expected_version: int | None) -> Case:
     """Return ``case`` re-read under a row lock; refuse a stale form."""
     fresh = (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("category", "community", "street", "lead_unit")
         .get(pk=case.pk)
     )
