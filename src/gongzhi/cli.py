@@ -12,6 +12,7 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    argv[:1] = ["open311_key"] if argv[:1] == ["open311-key"] else argv[:1]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongzhi.settings")
     if argv[:1] == ["demo"]:
         os.environ["GONGZHI_DEMO"] = "1"

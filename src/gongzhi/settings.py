@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import secrets
 from pathlib import Path
 
@@ -87,6 +88,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # Serves the API docs page and its Swagger UI files itself (no CDN).
+    "ninja",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -96,6 +99,8 @@ INSTALLED_APPS = [
     "gongzhi.orgs",
     "gongzhi.accounts",
     "gongzhi.cases",
+    "gongzhi.api",
+    "gongzhi.open311",
     "gongzhi.portal",
     "gongzhi.demo",
 ]
@@ -132,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "gongzhi.core.context_processors.platform",
                 "gongzhi.portal.navigation.nav_items",
+                "gongzhi.portal.context_processors.notifications",
             ],
         },
     }
@@ -205,6 +211,22 @@ STORAGES = {
     },
 }
 
+# --- Maps -------------------------------------------------------------------------
+# Leaflet's files come from the django-leaflet package. Only its static folder is
+# used: as an installed app its admin would import django.contrib.gis, which needs
+# GDAL, and the platform keeps geometry as GeoJSON without it.
+_leaflet = importlib.util.find_spec("leaflet")
+if _leaflet is None or not _leaflet.submodule_search_locations:
+    raise ImproperlyConfigured("django-leaflet is not installed (pip install -e .).")
+STATICFILES_DIRS = [
+    ("leaflet", Path(_leaflet.submodule_search_locations[0]) / "static" / "leaflet")
+]
+# There is no public tile server on a government intranet: maps draw the
+# communities and streets from the places register, over tiles from this URL
+# template when one is set (an intranet tile server).
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
+
 # A missing manifest entry serves the unhashed file instead of failing the page.
 WHITENOISE_MANIFEST_STRICT = False
 
@@ -225,6 +247,40 @@ TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 # How often the scheduler wakes to enqueue periodic jobs, in seconds.
 SCHEDULER_TICK_SECONDS = env.int("SCHEDULER_TICK_SECONDS", default=30)
+
+# --- Cache ---------------------------------------------------------------------------
+# Per process by default. Several app servers must share one (redis://…), or each
+# keeps its own Open311 rate-limit counters.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# --- Open311 GeoReport v2 (docs/open311.md) -----------------------------------------
+OPEN311_JURISDICTION_ID = env.str("OPEN311_JURISDICTION_ID", default="gongzhi.local")
+# Requests a minute, per API key and per client address, for POST requests; and
+# per client address for the public reads.
+OPEN311_RATE_PER_MINUTE = env.int("OPEN311_RATE_PER_MINUTE", default=60)
+OPEN311_READ_RATE_PER_MINUTE = env.int("OPEN311_READ_RATE_PER_MINUTE", default=600)
+# "realtime": POST answers with the service_request_id; "batch": with a token.
+OPEN311_SERVICE_TYPE = env.str("OPEN311_SERVICE_TYPE", default="realtime")
+# Shown in the discovery document: whom integrators contact, how to get a key.
+OPEN311_CONTACT = env.str("OPEN311_CONTACT", default="")
+
+# --- Cases: timers and metrics (docs/cases.md) ------------------------------------
+# Calendar days a case waits for the reporter's rating before it closes by itself.
+CASE_AUTO_CLOSE_DAYS = env.int("CASE_AUTO_CLOSE_DAYS", default=7)
+# Composite score weights: response, resolution, satisfaction (DESIGN §3).
+CASE_SCORE_WEIGHTS = tuple(
+    env.list("CASE_SCORE_WEIGHTS", cast=float, default=[0.30, 0.35, 0.35])
+)
+# k: how much a "partly solved" counts in the resolution rate (0 to 1).
+CASE_PARTLY_SOLVED_WEIGHT = env.float("CASE_PARTLY_SOLVED_WEIGHT", default=0.0)
+# w: how much "basically satisfied" counts in the satisfaction rate (0 to 1).
+CASE_BASICALLY_SATISFIED_WEIGHT = env.float(
+    "CASE_BASICALLY_SATISFIED_WEIGHT", default=1.0
+)
+# The healthy band of the escalation rate (low, high), as fractions.
+CASE_ESCALATION_BAND = tuple(
+    env.list("CASE_ESCALATION_BAND", cast=float, default=[0.01, 0.10])
+)
 
 # --- E-mail --------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

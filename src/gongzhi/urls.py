@@ -12,6 +12,9 @@ urlpatterns = [
     path("accounts/", include("gongzhi.accounts.urls")),
     path("orgs/", include("gongzhi.orgs.urls")),
     path("cases/", include("gongzhi.cases.urls")),
+    path("", include("gongzhi.open311.urls")),
+    path("api/", include("gongzhi.api.urls", namespace="api")),
+    path("", include("gongzhi.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

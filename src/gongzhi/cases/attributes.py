@@ -14,14 +14,18 @@ from .choices import AttributeType
 from .models import Category
 
 MAX_TEXT = 2000
+# Larger numbers are no answer to any question a category asks, and an exponent
+# such as 1e999999 would otherwise become a million-digit integer.
+MAX_NUMBER = Decimal(10) ** 15
 
 
 def _as_list(value: Any) -> list[str]:
     if value in (None, ""):
         return []
+    # A blank answer is no answer, also to a required question.
     if isinstance(value, list | tuple):
-        return [str(v) for v in value if str(v) != ""]
-    return [str(value)]
+        return [str(v).strip() for v in value if str(v).strip() != ""]
+    return [str(value).strip()] if str(value).strip() else []
 
 
 def clean_attributes(category: Category, answers: dict[str, Any]) -> dict[str, Any]:
@@ -47,6 +51,13 @@ def clean_attributes(category: Category, answers: dict[str, Any]) -> dict[str, A
                     _("“%(question)s” must be answered.") % {"question": label}
                 )
             continue
+        if any("\x00" in v for v in values):
+            # PostgreSQL refuses NUL in JSON text.
+            errors.append(
+                _("“%(question)s” contains a null character, which is not allowed.")
+                % {"question": label}
+            )
+            continue
         if attr.datatype != AttributeType.MULTI and len(values) > 1:
             errors.append(_("“%(question)s” takes one answer.") % {"question": label})
             continue
@@ -70,6 +81,11 @@ def clean_attributes(category: Category, answers: dict[str, Any]) -> dict[str, A
                     _("“%(question)s” must be a number.") % {"question": label}
                 )
             else:
+                if abs(number) >= MAX_NUMBER:
+                    errors.append(
+                        _("“%(question)s” is too large a number.") % {"question": label}
+                    )
+                    continue
                 cleaned[code] = (
                     int(number) if number == number.to_integral() else float(number)
                 )

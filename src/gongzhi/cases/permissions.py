@@ -76,8 +76,13 @@ def can_act(user: Any, case: Case, action: str) -> bool:
     if action in _HANDLER_ACTIONS:
         return is_lead_handler(user, case)
     if action == Action.CONFIRM:
-        # Verification is never done by the handling unit (DESIGN §3).
-        return is_case_staff(user, case) and not is_lead_handler(user, case)
+        # Verification is never done by a handling unit, lead or assisting
+        # (DESIGN §3).
+        return (
+            is_case_staff(user, case)
+            and not is_lead_handler(user, case)
+            and not is_assisting_handler(user, case)
+        )
     if action in _STAFF_ACTIONS:
         return is_case_staff(user, case)
     if action == Action.SELF_RESOLVE:

@@ -21,6 +21,9 @@ MAX_PIXELS = 40_000_000  # a 40-megapixel phone photo; more is refused as a bomb
 MAX_EDGE = 2048  # stored photos are scaled down to this longest edge
 THUMB_EDGE = 320
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# Many phone cameras write multi-picture JPEGs, which Pillow names MPO; the first
+# picture is an ordinary JPEG and is kept as one.
+ALIASES = {"MPO": "JPEG"}
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
 
 def process_photo(upload: IO[bytes], *, name: str = "") -> ProcessedPhoto:
     """Check and clean one uploaded photo; raise ValidationError with the reason."""
-    label = name or _("the photo")
+    label = name or _("This file")
     upload.seek(0, io.SEEK_END)
     size = upload.tell()
     upload.seek(0)
@@ -60,7 +63,7 @@ def process_photo(upload: IO[bytes], *, name: str = "") -> ProcessedPhoto:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(upload)
-            fmt = image.format or ""
+            fmt = ALIASES.get(image.format or "", image.format or "")
             if fmt not in FORMATS:
                 raise ValidationError(
                     _("%(name)s is not a JPEG, PNG or WebP photo.") % {"name": label}
@@ -79,8 +82,12 @@ def process_photo(upload: IO[bytes], *, name: str = "") -> ProcessedPhoto:
         SyntaxError,
         ValueError,
     ) as exc:
-        if isinstance(exc, ValidationError):
-            raise
+        if isinstance(
+            exc, Image.DecompressionBombError | Image.DecompressionBombWarning
+        ):
+            raise ValidationError(
+                _("%(name)s has too many pixels.") % {"name": label}
+            ) from exc
         raise ValidationError(
             _("%(name)s is not a photo that can be read.") % {"name": label}
         ) from exc

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import Case, CaseEvent
@@ -15,6 +16,9 @@ from .services.intake import case_check_token
 
 def case_get(*, number: str, user: Any, token: str = "") -> Case:
     """Return the case numbered ``number`` if ``user`` (or ``token``) may see it."""
+    if "\x00" in number:
+        # No number holds a NUL, and PostgreSQL refuses one in a query (500).
+        raise Http404
     case = get_object_or_404(
         Case.objects.select_related(
             "category",

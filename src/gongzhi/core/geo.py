@@ -5,6 +5,9 @@ from __future__ import annotations
 import functools
 import json
 import math
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
 from typing import Any
 
 from shapely import affinity
@@ -55,22 +58,59 @@ def _cached_shape(geojson_text: str) -> BaseGeometry:
     return shape(json.loads(geojson_text))
 
 
-def contains(geojson: dict[str, Any] | None, lat: float, lng: float) -> bool:
+_KEYED_MAX = 8192
+_keyed: OrderedDict[Hashable, BaseGeometry] = OrderedDict()
+_keyed_lock = threading.Lock()
+
+
+def shape_of(geojson: dict[str, Any], key: Hashable | None = None) -> BaseGeometry:
+    """Return the shapely shape of ``geojson``, cached.
+
+    With a ``key`` that changes whenever the geometry does (a place's label, pk
+    and modification time), the cache skips serialising the GeoJSON again.
+    """
+    if key is None:
+        return _cached_shape(json.dumps(geojson, sort_keys=True))
+    with _keyed_lock:
+        geom = _keyed.get(key)
+        if geom is not None:
+            _keyed.move_to_end(key)
+            return geom
+    geom = shape(geojson)
+    with _keyed_lock:
+        _keyed[key] = geom
+        if len(_keyed) > _KEYED_MAX:
+            _keyed.popitem(last=False)
+    return geom
+
+
+def contains(
+    geojson: dict[str, Any] | None,
+    lat: float,
+    lng: float,
+    *,
+    key: Hashable | None = None,
+) -> bool:
     """Return whether the area ``geojson`` contains the point (boundary included).
 
     Lines and missing geometries contain nothing.
     """
     if not geojson or geojson.get("type") not in AREA_TYPES:
         return False
-    geom = _cached_shape(json.dumps(geojson, sort_keys=True))
-    return bool(geom.covers(Point(lng, lat)))
+    return bool(shape_of(geojson, key).covers(Point(lng, lat)))
 
 
-def distance_m(geojson: dict[str, Any] | None, lat: float, lng: float) -> float:
+def distance_m(
+    geojson: dict[str, Any] | None,
+    lat: float,
+    lng: float,
+    *,
+    key: Hashable | None = None,
+) -> float:
     """Return the approximate distance in metres from the point to ``geojson``."""
     if not geojson:
         return math.inf
-    geom = _cached_shape(json.dumps(geojson, sort_keys=True))
+    geom = shape_of(geojson, key)
     # Project onto a local plane centred on the point: a degree of latitude is
     # about 111,320 m everywhere, a degree of longitude shrinks with cos(lat).
     ky = 111_320.0

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -82,35 +82,53 @@ def _absolute(url: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
 
 
-def deliver_pending(limit: int = 200) -> int:
-    """Send pending e-mail and SMS; return how many were sent."""
-    sent = 0
-    pending = (
-        Notification.objects.filter(
-            state=Notification.State.PENDING, attempts__lt=MAX_ATTEMPTS
-        )
-        .exclude(channel=Notification.Channel.IN_APP)
-        .order_by("created_at")[:limit]
-    )
-    for note in pending:
-        text = f"{note.body}\n{_absolute(note.url)}".strip()
-        try:
-            if note.channel == Notification.Channel.EMAIL:
-                send_mail(
-                    note.subject, text, settings.DEFAULT_FROM_EMAIL, [note.address]
-                )
-            else:
-                sms_backend().send(note.address, f"【共治】{note.subject}：{text}")
-        except Exception as exc:  # a failed send is retried by the periodic job
-            note.attempts += 1
-            note.last_error = str(exc)[:300]
-            if note.attempts >= MAX_ATTEMPTS:
-                note.state = Notification.State.FAILED
-            note.save(update_fields=["attempts", "last_error", "state"])
-            continue
+def _pending() -> Any:
+    return Notification.objects.filter(
+        state=Notification.State.PENDING, attempts__lt=MAX_ATTEMPTS
+    ).exclude(channel=Notification.Channel.IN_APP)
+
+
+def _send(note: Notification) -> bool:
+    """Send one message and record the outcome; return whether it went out."""
+    text = f"{note.body}\n{_absolute(note.url)}".strip()
+    try:
+        if note.channel == Notification.Channel.EMAIL:
+            send_mail(note.subject, text, settings.DEFAULT_FROM_EMAIL, [note.address])
+        else:
+            sms_backend().send(note.address, f"【共治】{note.subject}：{text}")
+    except Exception as exc:  # a failed send is retried by the periodic job
         note.attempts += 1
-        note.state = Notification.State.SENT
-        note.sent_at = timezone.now()
-        note.save(update_fields=["attempts", "state", "sent_at"])
-        sent += 1
+        note.last_error = str(exc)[:300]
+        if note.attempts >= MAX_ATTEMPTS:
+            note.state = Notification.State.FAILED
+        note.save(update_fields=["attempts", "last_error", "state"])
+        return False
+    note.attempts += 1
+    note.state = Notification.State.SENT
+    note.sent_at = timezone.now()
+    note.save(update_fields=["attempts", "state", "sent_at"])
+    return True
+
+
+def deliver_pending(limit: int = 200) -> int:
+    """Send pending e-mail and SMS; return how many were sent.
+
+    Each message is read again as it is claimed, so one another worker has
+    delivered in the meantime is not sent twice.
+    """
+    sent = 0
+    oldest = _pending().order_by("created_at", "id").values_list("pk", flat=True)
+    for pk in list(oldest[:limit]):
+        if connection.features.has_select_for_update_skip_locked:
+            # Hold the row while sending; a concurrent worker skips it.
+            with transaction.atomic():
+                note = (
+                    _pending().select_for_update(skip_locked=True).filter(pk=pk).first()
+                )
+                sent += bool(note is not None and _send(note))
+        else:
+            # SQLite allows one writer at a time, and its lock must not be held
+            # while a mail server answers; the embedded worker is one process.
+            note = _pending().filter(pk=pk).first()
+            sent += bool(note is not None and _send(note))
     return sent

@@ -37,4 +37,6 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
     DemoAccount("liaison.jade", "冯嘉欣", "liaison", "org:PZ-JADE"),
     DemoAccount("handler.sanitation", "谢国华", "handler", "org:GC-URBAN"),
     DemoAccount("drainage.operator", "郭永康", "drainage_operator", "org:GC-WATER"),
+    DemoAccount("handler.water", "邓永健", "handler", "org:GC-WATER"),
+    DemoAccount("handler.party", "麦慧敏", "handler", "org:GC-PARTY"),
 ]

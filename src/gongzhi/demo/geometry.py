@@ -33,3 +33,21 @@ def line_length_m(geometry: dict[str, Any]) -> int:
 def _round(point: list[float]) -> list[float]:
     # Seven decimals is about a centimetre; it keeps the stored JSON stable.
     return [round(point[0], 7), round(point[1], 7)]
+
+
+def line_midpoint(geometry: dict[str, Any] | None) -> tuple[float, float]:
+    """Return ``(lat, lng)`` halfway between a LineString's first two points."""
+    if not geometry:
+        raise ValueError("The street has no geometry.")
+    (lng1, lat1), (lng2, lat2) = geometry["coordinates"][:2]
+    return round((lat1 + lat2) / 2, 6), round((lng1 + lng2) / 2, 6)
+
+
+def box_centre(place: Any) -> tuple[float, float]:
+    """Return ``(lat, lng)`` at the centre of a place's bounding box."""
+    if place.min_lat is None or place.min_lng is None:
+        raise ValueError(f"{place} has no geometry.")
+    return (
+        round((place.min_lat + place.max_lat) / 2, 6),
+        round((place.min_lng + place.max_lng) / 2, 6),
+    )

@@ -52,9 +52,13 @@ def _candidates(qs: QuerySet[P], lat: float, lng: float) -> QuerySet[P]:
     )
 
 
+def _shape_key(place: Place) -> tuple[str, int, object]:
+    return (place._meta.label, place.pk, place.updated_at)
+
+
 def _first_containing(qs: QuerySet[P], lat: float, lng: float) -> P | None:
     for place in _candidates(qs, lat, lng):
-        if geo.contains(place.geometry, lat, lng):
+        if geo.contains(place.geometry, lat, lng, key=_shape_key(place)):
             return place
     return None
 
@@ -74,9 +78,10 @@ def _nearest_street(community: Community, lat: float, lng: float) -> Street | No
     )
     best: tuple[float, Street] | None = None
     for street in streets:
-        if geo.contains(street.geometry, lat, lng):
+        key = _shape_key(street)
+        if geo.contains(street.geometry, lat, lng, key=key):
             return street
-        d = geo.distance_m(street.geometry, lat, lng)
+        d = geo.distance_m(street.geometry, lat, lng, key=key)
         if d <= STREET_SNAP_METRES and (best is None or d < best[0]):
             best = (d, street)
     return best[1] if best else None

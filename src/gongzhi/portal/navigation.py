@@ -23,8 +23,11 @@ class NavItem:
 # (url name, label, roles that see it; empty means everyone)
 NAV: list[tuple[str, Any, tuple[str, ...]]] = [
     ("home", _("Home"), ()),
+    ("cases:report", _("Report a problem"), ()),
     ("orgs:coverage", _("Two coverages"), (Role.STAFF, Role.LEADER, Role.ADMIN)),
     ("admin:index", _("Registers"), (Role.ADMIN,)),
+    ("cases:inbox", _("Case inbox"), (Role.HANDLER, Role.LIAISON)),
+    ("cases:console", _("Case console"), (Role.STAFF, Role.LEADER, Role.ADMIN)),
 ]
 
 

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from gongzhi.accounts.choices import Role
 from gongzhi.accounts.models import RoleAssignment
 from gongzhi.accounts.permissions import active_assignments, roles
+from gongzhi.core.models import Notification
 from gongzhi.orgs.selectors import Coverage, coverage_list
 from gongzhi.places.models import Community, Street
 
@@ -61,3 +62,15 @@ def home_sections(user: Any) -> list[HomeSection]:
             section.coverage = coverage_list()
         sections.append(section)
     return sections
+
+
+def notification_list(*, user: Any) -> QuerySet[Notification]:
+    """Return the user's in-app notifications, newest first."""
+    return Notification.objects.filter(
+        recipient=user, channel=Notification.Channel.IN_APP
+    ).order_by("-created_at", "-id")
+
+
+def notification_unread_count(*, user: Any) -> int:
+    """Return how many of the user's in-app notifications are unread."""
+    return notification_list(user=user).filter(read_at__isnull=True).count()

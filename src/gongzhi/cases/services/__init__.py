@@ -60,3 +60,23 @@ __all__ = [
     "case_verify",
     "case_withdraw",
 ]
+
+from .timers import (  # noqa: E402
+    case_close_unrated,
+    case_mark_overdue,
+    case_send_reminder,
+    timers_auto_close,
+    timers_mark_overdue,
+    timers_run,
+    timers_send_reminders,
+)
+
+__all__ += [
+    "case_close_unrated",
+    "case_mark_overdue",
+    "case_send_reminder",
+    "timers_auto_close",
+    "timers_mark_overdue",
+    "timers_run",
+    "timers_send_reminders",
+]

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,7 @@ from gongzhi.core.audit import audit_record
 from .. import notifications
 from ..models import Case, CaseEvent
 from ..permissions import can_act
+from ..stats import stats_bump
 from ..workflow import next_status
 
 
@@ -56,6 +58,11 @@ def require_text(value: str, field_message: str) -> str:
     value = (value or "").strip()
     if not value:
         raise ValidationError(field_message, code="required")
+    if "\x00" in value:
+        # PostgreSQL refuses NUL in text; forms refuse it with the same message.
+        raise ValidationError(
+            ProhibitNullCharactersValidator.message, code="null_characters_not_allowed"
+        )
     return value
 
 
@@ -72,6 +79,12 @@ def record_event(
     at: dt.datetime | None = None,
 ) -> CaseEvent:
     """Append an event to the case's timeline (no state change by itself)."""
+    if "\x00" in note:
+        # A backstop for optional notes: PostgreSQL refuses NUL in text.
+        raise ValidationError(
+            {"note": ProhibitNullCharactersValidator.message},
+            code="null_characters_not_allowed",
+        )
     return CaseEvent.objects.create(
         case=case,
         at=at or timezone.now(),
@@ -97,11 +110,15 @@ def apply(
     check_permission: bool = True,
     fields: dict[str, Any] | None = None,
     now: dt.datetime | None = None,
+    stats: dict[str, int] | None = None,
+    stats_at: dt.datetime | None = None,
 ) -> CaseEvent:
     """Move ``case`` (already locked) along ``action``: the only status write.
 
     Check the permission (unless the system acts), take the table's transition,
-    set ``fields``, bump the version, record the case event and the audit entry,
+    set ``fields``, bump the version, add ``stats`` to the daily counters (on the
+    day of ``stats_at``, else ``now``), record the case event (with the counters
+    it added, for :func:`gongzhi.cases.stats.stats_revert`) and the audit entry,
     and queue notifications for after the commit.
     """
     if check_permission:
@@ -114,6 +131,11 @@ def apply(
     for name, value in (fields or {}).items():
         setattr(case, name, value)
     case.save()
+    if stats:
+        data = {
+            **(data or {}),
+            "stats": [stats_bump(case, at=stats_at or now, **stats)],
+        }
     event = record_event(
         case,
         action=action,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,6 +53,18 @@ def _locate(
     street: Street | None,
     community: Community | None,
 ) -> dict[str, Any]:
+    if (lat is None) != (lng is None):
+        raise ValidationError(
+            {"location": _("Give both the latitude and the longitude.")}
+        )
+    if (
+        street is not None
+        and community is not None
+        and street.community_id != community.pk
+    ):
+        raise ValidationError(
+            {"street": _("This street is not in the community you chose.")}
+        )
     if lat is not None and lng is not None:
         try:
             where = place_locate(lat=lat, lng=lng)
@@ -63,6 +76,14 @@ def _locate(
                     "location": _(
                         "This location is outside every community served here. "
                         "Pick a point inside the community, or choose a street."
+                    )
+                }
+            )
+        if street is not None and street.community != where.community:
+            raise ValidationError(
+                {
+                    "street": _(
+                        "This street is not in the community at the point on the map."
                     )
                 }
             )
@@ -148,6 +169,19 @@ def case_report(
         place = {}
     if urgency is not None and urgency not in Urgency.values:
         errors["urgency"] = _("Unknown urgency.")
+    texts = {
+        "description": description,
+        "address": address,
+        "reporter_name": reporter_name,
+        "reporter_phone": reporter_phone,
+        "reporter_email": reporter_email,
+        "external_id": external_id,
+    }
+    for field, text in texts.items():
+        # PostgreSQL refuses NUL in text. Forms catch it with this validator and
+        # message; other channels (Open311, import) reach the service directly.
+        if "\x00" in (text or "") and field not in errors:
+            errors[field] = str(ProhibitNullCharactersValidator.message)
     if errors:
         raise ValidationError(errors)
 
@@ -231,6 +265,10 @@ def case_edit_by_reporter(
                 "description": _("Describe the problem in at most %(max)s characters.")
                 % {"max": MAX_DESCRIPTION}
             }
+        )
+    if "\x00" in description:
+        raise ValidationError(
+            {"description": str(ProhibitNullCharactersValidator.message)}
         )
     before = case.description
     case.description = description

@@ -28,14 +28,18 @@ def test_loaddemo_loads_pingdong_and_reports_it():
 
     assert Community.objects.filter(code="PD").exists()
     assert "Pingdong demo data: 7 communities" in out.getvalue()
-    assert "(89 objects added)" in out.getvalue()
+    assert "(93 objects added)" in out.getvalue()
+    assert (
+        "Pingdong cases: 30 demo cases (30 added), 10 categories, 14 routing rules "
+        "and 4 deadline policies added." in out.getvalue()
+    )
 
 
 def test_loaddemo_scale_adds_synthetic_communities_once():
     call_command("loaddemo", stdout=io.StringIO())
     out = io.StringIO()
 
-    call_command("loaddemo", "--scale", "2", stdout=out)
+    call_command("loaddemo", "--scale", "2", "--cases", "0", stdout=out)
 
     assert Community.objects.count() == 7 + 2
     assert set(
@@ -44,7 +48,7 @@ def test_loaddemo_scale_adds_synthetic_communities_once():
     assert "Synthetic data (scale 2, seed 1): 2 communities added" in out.getvalue()
     streets = Street.objects.count()
 
-    call_command("loaddemo", "--scale", "2", stdout=out)
+    call_command("loaddemo", "--scale", "2", "--cases", "0", stdout=out)
 
     assert Community.objects.count() == 9
     assert Street.objects.count() == streets
@@ -70,7 +74,7 @@ def test_loaddemo_writes_nothing_when_a_step_fails(monkeypatch):
     monkeypatch.setattr("gongzhi.demo.management.commands.loaddemo.load_scale", broken)
 
     with pytest.raises(RuntimeError, match="disk full"):
-        call_command("loaddemo", "--scale", "1")
+        call_command("loaddemo", "--scale", "1", "--cases", "0")
 
     assert not Community.objects.exists()
 

@@ -78,10 +78,10 @@ def test_loader_builds_the_designed_data_set(pingdong):
         "organisations": 16,
         "party_organisations": 4,
         "committee_seats": 4,
-        "users": 16,
-        "role_assignments": 16,
+        "users": 18,
+        "role_assignments": 18,
         "liaisons": 2,
-        "created": 89,
+        "created": 93,
     }
 
 
@@ -102,7 +102,7 @@ def test_loader_writes_through_services_as_the_system(pingdong):
     assert events.count() == 16
     assert not events.filter(actor__isnull=False).exists()
     assert AuditEvent.objects.filter(action="place.set_geometry").count() == 30
-    assert AuditEvent.objects.filter(action="role.assign").count() == 16
+    assert AuditEvent.objects.filter(action="role.assign").count() == 18
 
 
 def test_six_street_chiefs_on_the_pilot_streets_three_of_them_party_members(pingdong):

@@ -22,6 +22,7 @@ from django.db import connections, transaction
 from gongzhi.core.management.commands.serve import ensure_port_free, granian_argv
 from gongzhi.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from gongzhi.demo.pingdong import COMMUNITY_CODE, load_pingdong
+from gongzhi.demo.pingdong_cases import pingdong_cases_load
 from gongzhi.places.models import Community
 
 # How long a child may take to stop after SIGTERM before it is killed.
@@ -64,6 +65,10 @@ class Command(BaseCommand):
                 f"Loaded {summary['created']} objects "
                 f"({summary['communities']} communities, {summary['users']} accounts)."
             )
+        with transaction.atomic():
+            cases = pingdong_cases_load()
+        if cases["cases"]:
+            self.stdout.write(f"Loaded {cases['cases']} demo cases.")
         self.print_logins(demo_url(host, port))
         # The children open their own connections; do not share this one.
         connections.close_all()

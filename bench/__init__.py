@@ -1,0 +1,1 @@
+"""Benchmarks (bench/*.py); this package holds their bench-only settings and URLs."""
