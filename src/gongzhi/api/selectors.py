@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.choices import Role
-from gongzhi.accounts.permissions import active_assignments, has_role_in
+from gongzhi.accounts.permissions import has_role_in
 from gongzhi.cases.choices import HANDLING_STATES, OPEN_STATES, Action, Status
 from gongzhi.cases.filters import CaseFilter
-from gongzhi.cases.models import Case, ExtensionRequest, HandlingAssignment
+from gongzhi.cases.models import Case, ExtensionRequest
 from gongzhi.cases.permissions import (
     STAFF_ROLES,
     can_act,
@@ -24,10 +24,8 @@ from gongzhi.cases.permissions import (
     is_lead_handler,
     is_reporter,
     is_street_chief_of,
-    unit_ids,
 )
-from gongzhi.cases.selectors import case_get
-from gongzhi.cases.selectors_work import console_scope
+from gongzhi.cases.selectors import case_get, case_list_visible
 from gongzhi.cases.workflow import allowed_actions
 from gongzhi.places.models import Street
 
@@ -58,50 +56,6 @@ ACTION_ENDPOINTS: dict[str, str] = {
 }
 
 
-def visible_cases(user: Any) -> QuerySet[Case]:
-    """Return the cases ``user`` may see, as :func:`can_view_case` decides one.
-
-    Staff and leaders over the place, the units on the case (lead or assisting),
-    the street's chief and the reporter.
-    """
-    if not getattr(user, "is_authenticated", False):
-        return Case.objects.none()
-    seen = Q(reporter_id=user.pk)
-    scope = console_scope(user)
-    if scope is not None and not scope:
-        return Case.objects.all()  # an empty Q is the admin's "everything"
-    if scope is not None:
-        seen |= scope
-    units = unit_ids(user)
-    if units:
-        seen |= Q(lead_unit_id__in=units) | Q(
-            Exists(
-                HandlingAssignment.objects.filter(
-                    case=OuterRef("pk"),
-                    organisation_id__in=units,
-                    ended_at__isnull=True,
-                )
-            )
-        )
-    streets = [
-        a.street_id
-        for a in active_assignments(user)
-        if a.role == Role.STREET_CHIEF and a.street_id
-    ]
-    if streets:
-        seen |= Q(street_id__in=streets)
-    return Case.objects.filter(seen)
-
-
-# Filters the HTML lists do not have (yet); applied here with the same meaning.
-def _extra_filters(qs: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
-    if name == "community":
-        return qs.filter(community_id=value)
-    if name == "supervised":
-        return qs.filter(under_supervision=value)
-    return qs
-
-
 def case_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Case]:
     """Return the visible cases narrowed by ``filters`` (the HTML lists' filters).
 
@@ -117,10 +71,7 @@ def case_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Case]:
         raise ValidationError(
             {field: list(errors) for field, errors in form.errors.items()}
         )
-    qs = form.apply(visible_cases(user).select_related(*LIST_RELATED))
-    for name, value in given.items():
-        if name not in CaseFilter.base_fields:
-            qs = _extra_filters(qs, name, value)
+    qs = form.apply(case_list_visible(user=user).select_related(*LIST_RELATED))
     # A unique last key keeps pages stable when the sort key ties.
     return qs.order_by(*qs.query.order_by, "-pk")
 

@@ -10,7 +10,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.places.models import Street
+from gongzhi.places.models import Community, Street
 
 from .choices import HANDLING_STATES, OPEN_STATES, Channel, Status, Urgency
 from .models import Case, Category
@@ -60,6 +60,12 @@ class CaseFilter(forms.Form):
         queryset=Category.objects.all(),
         empty_label=_("any"),
     )
+    community = forms.ModelChoiceField(
+        label=_("community"),
+        required=False,
+        queryset=Community.objects.all(),
+        empty_label=_("any"),
+    )
     street = forms.ModelChoiceField(
         label=_("street"),
         required=False,
@@ -83,6 +89,7 @@ class CaseFilter(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
+    supervised = forms.NullBooleanField(label=_("under supervision"), required=False)
     sort = forms.ChoiceField(
         label=_("sort by"),
         required=False,
@@ -134,7 +141,7 @@ class CaseFilter(forms.Form):
             queryset = queryset.filter(status__in=OPEN_STATES)
         elif status:
             queryset = queryset.filter(status=status)
-        for name in ("category", "street", "urgency", "channel"):
+        for name in ("category", "community", "street", "urgency", "channel"):
             value = self.value(name)
             if value:
                 queryset = queryset.filter(**{name: value})
@@ -146,4 +153,8 @@ class CaseFilter(forms.Form):
             queryset = queryset.filter(reported_at__date__lte=end)
         if self.value("overdue"):
             queryset = queryset.filter(overdue_q(now))
+        self.is_valid()
+        supervised = self.cleaned_data.get("supervised")
+        if supervised is not None:
+            queryset = queryset.filter(under_supervision=supervised)
         return queryset.order_by(*SORTS[self.value("sort") or "deadline"])

@@ -231,9 +231,14 @@ class DeadlinePolicy(BaseModel):
         ordering = ["category", "urgency"]
         constraints = [
             models.UniqueConstraint(
-                fields=["category", "urgency"],
-                name="deadline_policy_unique",
-                nulls_distinct=False,
+                fields=["category", "urgency"], name="deadline_policy_unique"
+            ),
+            # One default per urgency (NULL categories are distinct in a plain
+            # unique constraint on every database).
+            models.UniqueConstraint(
+                fields=["urgency"],
+                condition=Q(category__isnull=True),
+                name="deadline_policy_one_default",
             ),
             models.CheckConstraint(
                 condition=Q(resolve_days__gte=1) & Q(signoff_days__gte=1),

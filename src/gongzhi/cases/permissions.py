@@ -106,11 +106,15 @@ def can_view_case(user: Any, case: Case) -> bool:
 
 
 def can_view_reporter_contact(user: Any, case: Case) -> bool:
-    """Unmasked contact details: staff over the case and its lead unit, never when
-    the reporter chose anonymity."""
+    """Unmasked contact details: staff over the case, its lead unit and the chief
+    of its street (DESIGN §1); never when the reporter chose anonymity."""
     if case.is_anonymous:
         return False
-    return is_case_staff(user, case) or is_lead_handler(user, case)
+    return (
+        is_case_staff(user, case)
+        or is_lead_handler(user, case)
+        or is_street_chief_of(user, case)
+    )
 
 
 def can_request_extension(user: Any, case: Case) -> bool:

@@ -191,7 +191,8 @@ class Notification(models.Model):
     address = EncryptedCharField(_("address"), max_length=200)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
-    url = models.CharField(_("link"), max_length=300, blank=True)
+    # Encrypted: a reporter's link carries their tracking token.
+    url = EncryptedCharField(_("link"), max_length=300)
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PENDING
     )

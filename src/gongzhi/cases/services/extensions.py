@@ -28,6 +28,10 @@ def case_extension_request(
     if case.status not in HANDLING_STATES:
         raise ValidationError(_("Only a case being handled can be extended."))
     reason = require_text(reason, _("Say why more time is needed."))
+    if case.extension_days:
+        raise ValidationError(
+            _("This case has already been given its extension (one per dispatch).")
+        )
     if case.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
         raise ValidationError(
             _("An extension request for this case is already waiting.")
@@ -73,6 +77,10 @@ def case_extension_decide(
     require(can_decide_extension(actor, case))
     if request.status != ExtensionStatus.PENDING:
         raise ValidationError(_("This request has already been decided."))
+    if case.status not in HANDLING_STATES:
+        raise ValidationError(
+            _("The case is no longer being handled, so its deadline cannot move.")
+        )
     if not approve:
         note = require_text(note, _("Tell the unit why the extension is refused."))
     request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +19,7 @@ from ..choices import (
     HANDLING_STATES,
     OPEN_STATES,
     Action,
+    ExtensionStatus,
     HandlingRole,
     Satisfaction,
     Solved,
@@ -246,6 +247,14 @@ def case_dispatch(
         )
     )
     case.lead_unit = lead
+    # An extension belongs to the unit it was granted to: the new clock starts
+    # without it, and requests still waiting lapse.
+    case.extension_days = 0
+    case.extension_requests.filter(status=ExtensionStatus.PENDING).update(
+        status=ExtensionStatus.REFUSED,
+        decided_at=now,
+        decision_note=_("Lapsed: the case was dispatched again."),
+    )
     deadlines.start_clock(case, now)
     apply(
         case,
@@ -490,6 +499,10 @@ def case_verify(
     """Someone other than the handler checks the fix (核查): confirm or rework."""
     case = lock(case, expected_version)
     require(can_act(actor, case, Action.CONFIRM if ok else Action.REWORK))
+    if ok and _resolved_it_themselves(case, actor):
+        raise PermissionDenied(
+            _("You resolved this case yourself; someone else must verify it.")
+        )
     if ok:
         event = apply(case, Action.CONFIRM, actor=actor, note=note, now=now)
     else:
@@ -497,6 +510,15 @@ def case_verify(
         event = apply(case, Action.REWORK, actor=actor, note=note, now=now)
     save_photos(case, photos, event=event)
     return case
+
+
+def _resolved_it_themselves(case: Case, actor: Any) -> bool:
+    last = case.events.filter(action=Action.SELF_RESOLVE).order_by("-at", "-id").first()
+    return (
+        last is not None
+        and last.actor_id is not None
+        and last.actor_id == getattr(actor, "pk", None)
+    )
 
 
 def _on_time(case: Case) -> bool:

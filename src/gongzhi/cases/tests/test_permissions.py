@@ -178,7 +178,8 @@ CONTACT = {
     "handler": True,
     "liaison": True,
     "assisting_handler": False,
-    "chief": False,
+    "chief": True,  # their own street (DESIGN §1)
+    "other_chief": False,
     "leader": False,
     "stranger": False,
     "other_staff": False,

@@ -1300,9 +1300,9 @@ def test_extension_over_the_cap_is_refused(world):
         services.case_extension_request(
             case=case, actor=world.handler, days=1, reason="还要"
         )
-    assert exc.value.message_dict == {
-        "days": ["This case has used all the extension its policy allows."]
-    }
+    assert exc.value.messages == [
+        "This case has already been given its extension (one per dispatch)."
+    ]
     assert ExtensionRequest.objects.count() == 1
 
 
