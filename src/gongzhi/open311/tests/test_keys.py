@@ -6,6 +6,7 @@ import hashlib
 import io
 
 import pytest
+from django.utils import translation
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -22,6 +23,13 @@ from gongzhi.open311.services import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages built outside a request follow the active language: use English."""
+    with translation.override("en"):
+        yield
 
 
 def test_create_keeps_only_the_hash_and_a_prefix():
@@ -101,6 +109,7 @@ def admin_client(client):
 
 
 def test_admin_add_shows_the_new_key_once(admin_client):
+    admin_client.cookies["django_language"] = "en"
     response = admin_client.post(
         reverse("admin:open311_apikey_add"), {"name": "city-app"}, follow=True
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 from django.http import QueryDict
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +19,13 @@ NOW = dt.datetime(2026, 6, 1, 4, 0, tzinfo=dt.UTC)
 
 def qd(query: str) -> QueryDict:
     return QueryDict(query)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages built outside a request follow the active language: use English."""
+    with translation.override("en"):
+        yield
 
 
 def test_attributes_single_repeated_and_bracketed():
