@@ -37,10 +37,20 @@ def sms_backend() -> SmsBackend:
     return backend
 
 
-def _after_commit() -> None:
+def _enqueue_delivery() -> None:
     from .tasks import deliver_notifications
 
-    transaction.on_commit(lambda: deliver_notifications.enqueue())
+    deliver_notifications.enqueue()
+
+
+def _after_commit() -> None:
+    """Start one delivery after the commit, however many messages were queued."""
+    connection = transaction.get_connection()
+    if any(
+        func is _enqueue_delivery for _sids, func, _robust in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_enqueue_delivery)
 
 
 def notify_user(

@@ -212,7 +212,23 @@ def case_report(
         reported_at=now,
         **place,
     )
-    case.full_clean(exclude=["number", "token_hash", "community"])
+    # Field checks only (lengths, e-mail): the related objects were given as
+    # instances, so the foreign-key lookups full_clean() would add are skipped.
+    case.clean_fields(
+        exclude=[
+            "number",
+            "token_hash",
+            "category",
+            "community",
+            "cooperative",
+            "estate",
+            "street",
+            "reporter",
+            "entered_by",
+            "lead_unit",
+            "merged_into",
+        ]
+    )
     for _attempt in range(5):
         case.number = _new_number(now)
         try:
