@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 from xml.etree import ElementTree as ET
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
+from gongzhi.cases import services as cases
+from gongzhi.cases.models import Case
 from gongzhi.cases.tests.factories import CategoryAttributeFactory, make_world
 from gongzhi.open311.services import api_key_create
 from gongzhi.places.tests.factories import square, with_geometry
@@ -128,3 +132,39 @@ def api(client):
     """Return a test client that reads English (the platform defaults to Chinese)."""
     client.cookies["django_language"] = "en"
     return client
+
+
+REQUEST_FIELDS = [
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+]
+
+
+@pytest.fixture
+def report(world):
+    def report(days_ago: float = 0, category=None, **kwargs) -> Case:
+        return cases.case_report(
+            category=category or world.category,
+            description=kwargs.pop("description", "井盖松动"),
+            street=kwargs.pop("street", world.street),
+            attributes=kwargs.pop("attributes", {"size": "small"}),
+            now=timezone.now() - dt.timedelta(days=days_ago),
+            **kwargs,
+        ).case
+
+    return report

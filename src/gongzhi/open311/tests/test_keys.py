@@ -6,10 +6,10 @@ import hashlib
 import io
 
 import pytest
-from django.utils import translation
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
 from gongzhi.accounts.tests.factories import UserFactory
 from gongzhi.cli import main as cli_main

@@ -2,54 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.utils import timezone
 
 from gongzhi.cases import services as cases
-from gongzhi.cases.models import Case
 from gongzhi.open311.models import Open311Request
 
-from .conftest import children, errors_of, xml
+from .conftest import REQUEST_FIELDS, children, errors_of, xml
 
 pytestmark = pytest.mark.django_db
-
-REQUEST_FIELDS = [
-    "service_request_id",
-    "status",
-    "status_notes",
-    "service_name",
-    "service_code",
-    "description",
-    "agency_responsible",
-    "service_notice",
-    "requested_datetime",
-    "updated_datetime",
-    "expected_datetime",
-    "address",
-    "address_id",
-    "zipcode",
-    "lat",
-    "long",
-    "media_url",
-]
-
-
-@pytest.fixture
-def report(world):
-    def report(days_ago: float = 0, category=None, **kwargs) -> Case:
-        return cases.case_report(
-            category=category or world.category,
-            description=kwargs.pop("description", "井盖松动"),
-            street=kwargs.pop("street", world.street),
-            attributes=kwargs.pop("attributes", {"size": "small"}),
-            now=timezone.now() - dt.timedelta(days=days_ago),
-            **kwargs,
-        ).case
-
-    return report
-
 
 # --- One request ---------------------------------------------------------------
 
