@@ -124,6 +124,10 @@
   function publicMap(el) {
     var base = baseMap(el);
     var count = document.querySelector("[data-testid=point-count]");
+    // Cases sit in a pane above the communities and streets, whichever of the
+    // two requests answers first, so a tap always reaches a case's marker.
+    base.map.createPane("cases");
+    base.map.getPane("cases").style.zIndex = 650;
     fetch(el.dataset.pointsUrl, { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (data) {
@@ -131,7 +135,8 @@
           pointToLayer: function (feature, latlng) {
             var late = feature.properties.overdue;
             return L.circleMarker(latlng, {
-              radius: 8, color: late ? DARK_RED : GREEN, weight: 2, fillOpacity: 0.7
+              radius: 8, color: late ? DARK_RED : GREEN, weight: 2, fillOpacity: 0.7,
+              pane: "cases"
             });
           },
           onEachFeature: function (feature, marker) {
