@@ -6,6 +6,7 @@ signed-in reporter needs no code.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -129,67 +130,81 @@ def _back_to_track(number: str, token: str) -> HttpResponse:
     return redirect(f"{url}?{urlencode({'t': token})}" if token else url)
 
 
+def _reporter_action(
+    request: HttpRequest,
+    number: str,
+    *,
+    form_class: type[Any],
+    form_name: str,
+    run: Callable[[Case, str, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """Validate the reporter's form, call the service, show errors or go back."""
+    token = _token(request)
+    case = case_get(number=number, user=request.user, token=token)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _track_page(request, case, token, **{form_name: form})
+    try:
+        run(case, token, form.cleaned_data)
+    except (ValidationError, TransitionError) as exc:
+        error = _service_error(form, exc)
+        return _track_page(request, case, token, error=error, **{form_name: form})
+    messages.success(request, done)
+    return _back_to_track(number, token)
+
+
 @require_POST
 def track_rate(request: HttpRequest, number: str) -> HttpResponse:
     """Record the reporter's rating of the result; the case closes."""
-    token = _token(request)
-    case = case_get(number=number, user=request.user, token=token)
-    form = RatingForm(request.POST)
-    if not form.is_valid():
-        return _track_page(request, case, token, rating_form=form)
-    try:
-        case_rate(case=case, actor=request.user, token=token, **form.cleaned_data)
-    except (ValidationError, TransitionError) as exc:
-        error = _service_error(form, exc)
-        return _track_page(request, case, token, rating_form=form, error=error)
-    messages.success(request, _("Thank you for rating the result."))
-    return _back_to_track(number, token)
+    return _reporter_action(
+        request,
+        number,
+        form_class=RatingForm,
+        form_name="rating_form",
+        run=lambda case, token, data: case_rate(
+            case=case, actor=request.user, token=token, **data
+        ),
+        done=_("Thank you for rating the result."),
+    )
 
 
 @require_POST
 def track_edit(request: HttpRequest, number: str) -> HttpResponse:
     """Let the reporter correct the description before the case is accepted."""
-    token = _token(request)
-    case = case_get(number=number, user=request.user, token=token)
-    form = EditForm(request.POST)
-    if not form.is_valid():
-        return _track_page(request, case, token, edit_form=form)
-    try:
-        case_edit_by_reporter(
+    return _reporter_action(
+        request,
+        number,
+        form_class=EditForm,
+        form_name="edit_form",
+        run=lambda case, token, data: case_edit_by_reporter(
             case=case,
             actor=request.user,
             token=token,
-            description=form.cleaned_data["description"],
-            expected_version=form.cleaned_data["version"],
-        )
-    except (ValidationError, TransitionError) as exc:
-        error = _service_error(form, exc)
-        return _track_page(request, case, token, edit_form=form, error=error)
-    messages.success(request, _("Your description has been updated."))
-    return _back_to_track(number, token)
+            description=data["description"],
+            expected_version=data["version"],
+        ),
+        done=_("Your description has been updated."),
+    )
 
 
 @require_POST
 def track_withdraw(request: HttpRequest, number: str) -> HttpResponse:
     """Let the reporter withdraw the case before it is accepted."""
-    token = _token(request)
-    case = case_get(number=number, user=request.user, token=token)
-    form = WithdrawForm(request.POST)
-    if not form.is_valid():
-        return _track_page(request, case, token, withdraw_form=form)
-    try:
-        case_withdraw(
+    return _reporter_action(
+        request,
+        number,
+        form_class=WithdrawForm,
+        form_name="withdraw_form",
+        run=lambda case, token, data: case_withdraw(
             case=case,
             actor=request.user,
             token=token,
-            reason=form.cleaned_data["reason"],
-            expected_version=form.cleaned_data["version"],
-        )
-    except (ValidationError, TransitionError) as exc:
-        error = _service_error(form, exc)
-        return _track_page(request, case, token, withdraw_form=form, error=error)
-    messages.success(request, _("Your report has been withdrawn."))
-    return _back_to_track(number, token)
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        done=_("Your report has been withdrawn."),
+    )
 
 
 @login_required
