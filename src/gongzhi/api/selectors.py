@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.accounts.choices import Role
 from gongzhi.accounts.permissions import has_role_in
-from gongzhi.cases.choices import HANDLING_STATES, OPEN_STATES, Action, Status
+from gongzhi.cases.choices import OPEN_STATES, UNIT_HOLDS_STATES, Action, Status
 from gongzhi.cases.filters import CaseFilter
 from gongzhi.cases.models import Case, ExtensionRequest
 from gongzhi.cases.permissions import (
@@ -123,7 +123,7 @@ def api_actions(
             names.append(endpoint)
     if case.status == Status.FEEDBACK and is_reporter(user, case):
         names.append("rate")
-    if case.status in HANDLING_STATES and is_lead_handler(user, case):
+    if case.status in UNIT_HOLDS_STATES and is_lead_handler(user, case):
         names.append("contact")
         if pending is None and can_request_extension(user, case):
             names.append("extension_request")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import services
-from .choices import HANDLING_STATES, OPEN_STATES, Action, ExtensionStatus
+from .choices import OPEN_STATES, UNIT_HOLDS_STATES, Action, ExtensionStatus
 from .forms_work import (
     APPROVE,
     CONFIRM,
@@ -263,7 +263,7 @@ def _decide_extension(user: Any, case: Case, data: Data) -> str:
 
 
 def _can_contact(user: Any, case: Case, pending: ExtensionRequest | None) -> bool:
-    return case.status in HANDLING_STATES and is_lead_handler(user, case)
+    return case.status in UNIT_HOLDS_STATES and is_lead_handler(user, case)
 
 
 def _can_reopen(user: Any, case: Case, pending: ExtensionRequest | None) -> bool:
@@ -283,7 +283,7 @@ def _can_request_extension(
 ) -> bool:
     return (
         pending is None
-        and case.status in HANDLING_STATES
+        and case.status in UNIT_HOLDS_STATES
         and can_request_extension(user, case)
     )
 

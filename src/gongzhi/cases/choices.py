@@ -38,6 +38,9 @@ HANDLING_STATES = frozenset(
         Status.ESCALATED,
     }
 )
+# States in which the lead unit itself holds the case and may act on it (record
+# contact, ask for an extension): not while it is escalated to a higher unit.
+UNIT_HOLDS_STATES = HANDLING_STATES - {Status.ESCALATED}
 # Excluded from every rate (DESIGN §3).
 EXCLUDED_FROM_METRICS = frozenset({Status.REJECTED, Status.MERGED, Status.CANCELLED})
 

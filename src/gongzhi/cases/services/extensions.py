@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from gongzhi.core.audit import audit_record
 
 from .. import deadlines
-from ..choices import HANDLING_STATES, ExtensionStatus
+from ..choices import UNIT_HOLDS_STATES, ExtensionStatus
 from ..models import Case, ExtensionRequest
 from ..permissions import can_decide_extension, can_request_extension
 from .base import lock, record_event, require, require_text
@@ -25,7 +25,7 @@ def case_extension_request(
     """Ask for ``days`` more working days, within the policy's total cap."""
     case = lock(case, None)
     require(can_request_extension(actor, case))
-    if case.status not in HANDLING_STATES:
+    if case.status not in UNIT_HOLDS_STATES:
         raise ValidationError(_("Only a case being handled can be extended."))
     reason = require_text(reason, _("Say why more time is needed."))
     if case.extension_days:
@@ -77,7 +77,7 @@ def case_extension_decide(
     require(can_decide_extension(actor, case))
     if request.status != ExtensionStatus.PENDING:
         raise ValidationError(_("This request has already been decided."))
-    if case.status not in HANDLING_STATES:
+    if case.status not in UNIT_HOLDS_STATES:
         raise ValidationError(
             _("The case is no longer being handled, so its deadline cannot move.")
         )

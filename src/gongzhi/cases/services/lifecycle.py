@@ -16,8 +16,8 @@ from gongzhi.orgs.models import Organisation
 
 from .. import deadlines
 from ..choices import (
-    HANDLING_STATES,
     OPEN_STATES,
+    UNIT_HOLDS_STATES,
     Action,
     ExtensionStatus,
     HandlingRole,
@@ -356,7 +356,7 @@ def case_record_contact(
     """The lead unit records that it contacted the reporter."""
     case = lock(case, None)
     require(is_lead_handler(actor, case))
-    if case.status not in HANDLING_STATES:
+    if case.status not in UNIT_HOLDS_STATES:
         raise ValidationError(_("Contact is recorded while the unit handles the case."))
     note = require_text(note, _("Say how and when the reporter was contacted."))
     now = now or timezone.now()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils import translation
 
 from gongzhi.cases import services
 from gongzhi.cases.choices import ExtensionStatus, Status
@@ -14,6 +15,12 @@ from .factories import make_world
 from .journeys import fresh, reach, report
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -85,3 +92,15 @@ def test_a_reporters_tracking_link_is_encrypted_in_the_outbox(world):
         (stored,) = cursor.fetchone()
     assert stored.startswith("enc1:")
     assert reported.token not in stored
+
+
+def test_an_escalated_case_is_out_of_the_old_units_hands(world):
+    case = reach(world, Status.ACKNOWLEDGED)
+    services.case_escalate(case=case, actor=world.staff, note="需要上级协调")
+
+    with pytest.raises(ValidationError, match="while the unit handles the case"):
+        services.case_record_contact(case=fresh(case), actor=world.handler, note="电话")
+    with pytest.raises(ValidationError, match="Only a case being handled"):
+        services.case_extension_request(
+            case=fresh(case), actor=world.handler, days=2, reason="等待配件"
+        )
