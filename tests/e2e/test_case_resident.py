@@ -57,9 +57,14 @@ def test_resident_reports_a_problem_on_a_phone_and_follows_it(
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     _fits_the_phone(page)
 
-    # And chooses the category: its question appears
-    page.select_option("#id_category", world.category.code)
-    expect(page.get_by_test_id("questions")).to_contain_text("大约几袋垃圾？")
+    # And chooses the category: its question appears (fetched by htmx; on a
+    # loaded machine wait for the request itself rather than a fixed time)
+    page.wait_for_function("() => window.htmx !== undefined")
+    with page.expect_response(lambda r: "/cases/report/questions/" in r.url):
+        page.select_option("#id_category", world.category.code)
+    expect(page.get_by_test_id("questions")).to_contain_text(
+        "大约几袋垃圾？", timeout=15_000
+    )
     page.fill("input[name=q_bags]", "3")
 
     # And picks the street, describes the problem and attaches a photo

@@ -1229,16 +1229,16 @@ def test_merge_refuses_a_wrong_target(world, make_target, message):
 
 
 def test_merge_locks_both_cases_in_one_order(world, monkeypatch):
-    from gongzhi.cases.services import lifecycle
+    from gongzhi.cases.services import triage
 
     locked = []
-    real_lock = lifecycle.lock
+    real_lock = triage.lock
 
     def spy(case, expected_version):
         locked.append(case.pk)
         return real_lock(case, expected_version)
 
-    monkeypatch.setattr(lifecycle, "lock", spy)
+    monkeypatch.setattr(triage, "lock", spy)
     first, second, third = report(world), report(world), report(world)
     services.case_merge(case=second, into=first, actor=world.staff)
     services.case_merge(case=first, into=third, actor=world.staff)
