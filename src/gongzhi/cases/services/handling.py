@@ -24,11 +24,11 @@ from ..choices import (
 )
 from ..models import Case, HandlingAssignment
 from ..permissions import can_act, is_lead_handler
-from ..photos import ProcessedPhoto, save_photos
+from ..photos import ProcessedPhoto
 from ..stats import stats_bump
 from .base import apply, lock, record_event, require, require_text
 from .supervision import SUPERVISION_UNITS, _supervise
-from .triage import _send_for_verification
+from .triage import report_result
 
 
 @transaction.atomic
@@ -267,12 +267,14 @@ def case_reply(
     case = lock(case, expected_version)
     require(can_act(actor, case, Action.REPLY))
     note = require_text(note, _("Describe what was done."))
-    now = now or timezone.now()
-    event = apply(
-        case, Action.REPLY, actor=actor, note=note, now=now, fields={"replied_at": now}
+    report_result(
+        case,
+        Action.REPLY,
+        actor=actor,
+        note=note,
+        photos=photos,
+        now=now or timezone.now(),
     )
-    save_photos(case, photos, event=event)
-    _send_for_verification(case, now)
     return case
 
 

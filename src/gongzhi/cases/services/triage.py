@@ -173,22 +173,40 @@ def case_self_resolve(
     case = lock(case, expected_version)
     require(can_act(actor, case, Action.SELF_RESOLVE))
     note = require_text(note, _("Say what was done on the spot."))
-    now = now or timezone.now()
-    event = apply(
+    report_result(
         case,
         Action.SELF_RESOLVE,
         actor=actor,
         note=note,
-        now=now,
-        fields={"replied_at": now},
+        photos=photos,
+        now=now or timezone.now(),
         stats={"self_resolved": 1},
     )
-    save_photos(case, photos, event=event)
-    _send_for_verification(case, now)
     return case
 
 
-def _send_for_verification(case: Case, now: dt.datetime) -> None:
+def report_result(
+    case: Case,
+    action: str,
+    *,
+    actor: Any,
+    note: str,
+    photos: Sequence[ProcessedPhoto],
+    now: dt.datetime,
+    stats: dict[str, int] | None = None,
+) -> None:
+    """Record a result (a unit's reply or a fix on the spot) with its photos and
+    send the case on to verification, which is never by whoever did the work."""
+    event = apply(
+        case,
+        action,
+        actor=actor,
+        note=note,
+        now=now,
+        fields={"replied_at": now},
+        stats=stats,
+    )
+    save_photos(case, photos, event=event)
     apply(
         case,
         Action.SUBMIT_FOR_VERIFICATION,
