@@ -15,9 +15,7 @@ from gongzhi.cases.choices import (
     Urgency,
 )
 from gongzhi.cases.models import Case, CaseEvent, CasePhoto, ExtensionRequest
-from gongzhi.cases.permissions import can_view_reporter_contact
-from gongzhi.core.audit import audit_read
-from gongzhi.core.masking import mask_name, mask_phone
+from gongzhi.cases.selectors_work import reporter_contact
 
 from .selectors import api_actions, pending_extension
 
@@ -32,12 +30,6 @@ def choice(value: str, enum: Any) -> dict[str, str]:
 
 def ref(obj: Model | None) -> dict[str, Any] | None:
     return None if obj is None else {"id": obj.pk, "name": str(obj)}
-
-
-def mask_email(email: str) -> str:
-    """Return ``email`` as ``r***@example.org``."""
-    local, _at, domain = email.partition("@")
-    return f"{local[:1]}***@{domain}" if domain else ""
 
 
 def case_summary(case: Case) -> dict[str, Any]:
@@ -63,38 +55,12 @@ def case_summary(case: Case) -> dict[str, Any]:
 
 
 def reporter(case: Case, user: Any) -> dict[str, Any]:
-    """Return the reporter's contact details, masked unless ``user`` may see them.
-
-    As on the case page: the account's details stand in for missing ones, the
-    name of an anonymous reporter is never shown, and every unmasked read is
-    written to the audit log (PIPL).
-    """
-    account = case.reporter
-    name = (
-        ""
-        if case.is_anonymous
-        else (case.reporter_name or (account.display_name if account else ""))
-    )
-    phone = case.reporter_phone or (account.phone if account else "")
-    email = case.reporter_email or (account.email if account else "")
-    shown = can_view_reporter_contact(user, case)
-    if shown:
-        read = [
-            f"reporter_{key}"
-            for key, value in (("name", name), ("phone", phone), ("email", email))
-            if value
-        ]
-        if read:
-            audit_read(actor=user, obj=case, fields=read)
-    else:
-        name, phone, email = mask_name(name), mask_phone(phone), mask_email(email)
+    """Return the reporter's contact as the case page shows it (masked unless
+    ``user`` may see it; unmasked reads audited), with two API-only flags."""
     return {
-        "name": name,
-        "phone": phone,
-        "email": email,
+        **reporter_contact(user=user, case=case),
         "is_anonymous": case.is_anonymous,
-        "has_account": account is not None,
-        "masked": not shown,
+        "has_account": case.reporter is not None,
     }
 
 

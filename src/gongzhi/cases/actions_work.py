@@ -93,22 +93,14 @@ def _reject(user: Any, case: Case, data: Data) -> str:
 
 
 def _merge(user: Any, case: Case, data: Data) -> str:
-    number = (data.get("into") or "").strip()
-    if not number:
-        raise ValidationError(_("Give the number of the case this one duplicates."))
-    target = Case.objects.filter(number=number).first()
-    if target is None:
-        raise ValidationError(
-            _("There is no case numbered %(number)s.") % {"number": number}
-        )
-    services.case_merge(
+    services.case_merge_by_number(
         case=case,
-        into=target,
+        into_number=data.get("into") or "",
         actor=user,
         note=data.get("note", ""),
         expected_version=data["version"],
     )
-    return _("Case merged into %(number)s.") % {"number": target.number}
+    return _("Case merged into %(number)s.") % {"number": data.get("into", "").strip()}
 
 
 def _self_resolve(user: Any, case: Case, data: Data) -> str:

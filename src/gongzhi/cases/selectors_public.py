@@ -102,14 +102,6 @@ def scrub(text: str) -> str:
     return _EMAIL.sub(lambda m: f"***@{m.group(1)}", text)
 
 
-def mask_email(email: str) -> str:
-    """Return an e-mail address as ``z***@example.org``."""
-    local, _at, domain = (email or "").partition("@")
-    if not domain:
-        return ""
-    return f"{local[:1]}***@{domain}"
-
-
 def case_is_overdue(case: Case, now: dt.datetime | None = None) -> bool:
     """Return whether an open case is past its published deadline."""
     if case.status not in OPEN_STATES:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.accounts.choices import Role
 from gongzhi.accounts.permissions import active_assignments, has_role
 from gongzhi.core.audit import audit_read
-from gongzhi.core.masking import mask_name, mask_phone
+from gongzhi.core.masking import mask_email, mask_name, mask_phone
 from gongzhi.orgs.models import Organisation
 from gongzhi.places.models import Community, Street
 
@@ -216,11 +216,6 @@ def dispatch_units(
 # --- Case page -------------------------------------------------------------------
 
 
-def _mask_email(email: str) -> str:
-    name, _at, domain = email.partition("@")
-    return f"{name[:1]}***@{domain}" if domain else ""
-
-
 def reporter_contact(*, user: Any, case: Case) -> dict[str, Any]:
     """Return the reporter's name, phone and e-mail for ``user`` to see.
 
@@ -244,7 +239,7 @@ def reporter_contact(*, user: Any, case: Case) -> dict[str, Any]:
     return {
         "name": mask_name(name),
         "phone": mask_phone(phone),
-        "email": _mask_email(email),
+        "email": mask_email(email),
         "masked": True,
     }
 

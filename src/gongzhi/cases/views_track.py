@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gongzhi.core.masking import mask_name, mask_phone
+from gongzhi.core.masking import mask_email, mask_name, mask_phone
 
 from . import selectors_public as public
 from .choices import Status
@@ -81,7 +81,7 @@ def _track_page(
             "contact": {
                 "name": "" if case.is_anonymous else mask_name(case.reporter_name),
                 "phone": mask_phone(case.reporter_phone),
-                "email": public.mask_email(case.reporter_email),
+                "email": mask_email(case.reporter_email),
             },
             "owner": owner,
             "rating": case.ratings.first(),

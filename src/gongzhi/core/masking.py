@@ -23,6 +23,12 @@ def mask_id_number(id_number: str | None) -> str:
     return "*" * (len(value) - 4) + value[-4:]
 
 
+def mask_email(email: str | None) -> str:
+    """Return an e-mail address as ``z***@example.org``."""
+    local, _at, domain = (email or "").partition("@")
+    return f"{local[:1]}***@{domain}" if domain else ""
+
+
 def mask_name(name: str | None) -> str:
     """Return a name for public display: 张*明, 张*, J*** S****."""
     name = (name or "").strip()

@@ -107,30 +107,17 @@ def reject(request: ApiRequest, number: str, payload: ReasonIn) -> dict[str, Any
 def merge(request: ApiRequest, number: str, payload: MergeIn) -> dict[str, Any]:
     """Merge a duplicate into an open case (by its number)."""
 
-    def run(case: Case, user: Any) -> object:
-        # The same lookup and messages as the case page's merge form.
-        number = payload.into.strip()
-        if not number:
-            raise ValidationError(
-                {"into": _("Give the number of the case this one duplicates.")}
-            )
-        into = Case.objects.filter(number=number).first()
-        if into is None:
-            raise ValidationError(
-                {
-                    "into": _("There is no case numbered %(number)s.")
-                    % {"number": number}
-                }
-            )
-        return services.case_merge(
+    return act(
+        request,
+        number,
+        lambda case, user: services.case_merge_by_number(
             case=case,
-            into=into,
+            into_number=payload.into,
             actor=user,
             note=payload.note,
             expected_version=payload.expected_version,
-        )
-
-    return act(request, number, run)
+        ),
+    )
 
 
 @router.post(

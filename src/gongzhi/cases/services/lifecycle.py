@@ -24,7 +24,13 @@ from .supervision import (
     _supervise,
     case_supervise,
 )
-from .triage import case_accept, case_merge, case_reject, case_self_resolve
+from .triage import (
+    case_accept,
+    case_merge,
+    case_merge_by_number,
+    case_reject,
+    case_self_resolve,
+)
 
 __all__ = [
     "SUPERVISION_REOPENS",
@@ -38,6 +44,7 @@ __all__ = [
     "case_dispatch",
     "case_escalate",
     "case_merge",
+    "case_merge_by_number",
     "case_rate",
     "case_record_contact",
     "case_reject",

@@ -159,6 +159,30 @@ def case_merge(
     return case
 
 
+def case_merge_by_number(
+    *,
+    case: Case,
+    into_number: str,
+    actor: Any,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Merge ``case`` into the case numbered ``into_number`` (as people type it)."""
+    number = (into_number or "").strip()
+    if not number:
+        raise ValidationError(
+            {"into": _("Give the number of the case this one duplicates.")}
+        )
+    into = Case.objects.filter(number=number).first()
+    if into is None:
+        raise ValidationError(
+            {"into": _("There is no case numbered %(number)s.") % {"number": number}}
+        )
+    return case_merge(
+        case=case, into=into, actor=actor, note=note, expected_version=expected_version
+    )
+
+
 @transaction.atomic
 def case_self_resolve(
     *,
