@@ -74,3 +74,14 @@ def _fresh_calendar_cache():
     calendar.invalidate_cache()
     yield
     calendar.invalidate_cache()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_category_questions():
+    """Forget cached category questions around each test (rolled-back rows and
+    reused primary keys would otherwise meet another test's questions)."""
+    from gongzhi.cases.attributes import _questions
+
+    _questions.cache_clear()
+    yield
+    _questions.cache_clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from .choices import AttributeType
-from .models import Category
+from .models import Category, CategoryAttribute
 
 MAX_TEXT = 2000
 # Larger numbers are no answer to any question a category asks, and an exponent
@@ -28,6 +29,21 @@ def _as_list(value: Any) -> list[str]:
     return [str(value).strip()] if str(value).strip() else []
 
 
+@lru_cache(maxsize=1024)
+def _questions(category_pk: int, revision: int) -> tuple[CategoryAttribute, ...]:
+    return tuple(CategoryAttribute.objects.filter(category_id=category_pk))
+
+
+def category_questions(category: Category) -> tuple[CategoryAttribute, ...]:
+    """Return ``category``'s extra questions in order, cached in this process.
+
+    The cache is keyed by the category's ``questions_revision``, which every save
+    or delete of a question bumps, so another process's edit is seen as soon as
+    the category is read again. (Bulk inserts of questions bypass the bump.)
+    """
+    return _questions(category.pk, category.questions_revision)
+
+
 def clean_attributes(category: Category, answers: dict[str, Any]) -> dict[str, Any]:
     """Return the answers typed and checked against ``category``'s questions.
 
@@ -35,7 +51,7 @@ def clean_attributes(category: Category, answers: dict[str, Any]) -> dict[str, A
     """
     errors: list[str] = []
     cleaned: dict[str, Any] = {}
-    questions = {a.code: a for a in category.attributes.all()}
+    questions = {a.code: a for a in category_questions(category)}
     for code in answers:
         if code not in questions:
             errors.append(

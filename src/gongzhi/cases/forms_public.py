@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.places.models import Community, Street
 
-from .attributes import clean_attributes
+from .attributes import category_questions, clean_attributes
 from .choices import AttributeType
 from .models import Category, CategoryAttribute
 from .photos import ProcessedPhoto, process_photos
@@ -132,7 +132,7 @@ def _add_questions(
     names of those that must be answered."""
     names, required = [], set()
     if category is not None:
-        for attr in category.attributes.all():
+        for attr in category_questions(category):
             name = f"{QUESTION_PREFIX}{attr.code}"
             form.fields[name] = _question_field(attr)
             names.append(name)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.orgs.models import Organisation
 from gongzhi.places.models import Community, Street
 
+from .attributes import category_questions
 from .choices import AttributeType, Urgency
 from .models import Case, Category
 from .routing import route_for
@@ -346,7 +347,7 @@ class HotlineForm(forms.Form):
         self.fields["community"].queryset = communities  # type: ignore[attr-defined]
         self.chosen_category = self._chosen_category()
         if self.chosen_category is not None:
-            for attribute in self.chosen_category.attributes.all():
+            for attribute in category_questions(self.chosen_category):
                 self.fields[self.ATTRIBUTE_PREFIX + attribute.code] = attribute_field(
                     attribute
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,9 @@ class Category(BaseModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Bumped whenever one of its questions is saved or deleted: processes cache
+    # the questions by (category, revision) (cases.attributes.category_questions).
+    questions_revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("category")
@@ -109,6 +113,16 @@ class CategoryAttribute(models.Model):
             if value.get("key") == key:
                 return value.get("name_en" if english else "name_zh") or key
         return key
+
+
+def _bump_questions_revision(instance: CategoryAttribute, **kwargs: object) -> None:
+    Category.objects.filter(pk=instance.category_id).update(
+        questions_revision=F("questions_revision") + 1
+    )
+
+
+post_save.connect(_bump_questions_revision, sender=CategoryAttribute)
+post_delete.connect(_bump_questions_revision, sender=CategoryAttribute)
 
 
 class RoutingRule(BaseModel):

@@ -18,6 +18,7 @@ from gongzhi.core.masking import mask_email, mask_name, mask_phone
 from gongzhi.orgs.models import Organisation
 from gongzhi.places.models import Community, Street
 
+from .attributes import category_questions
 from .choices import OPEN_STATES, AttributeType, ExtensionStatus, Status
 from .filters import overdue_q
 from .models import Case, CaseEvent, CasePhoto, ExtensionRequest, HandlingAssignment
@@ -271,7 +272,7 @@ def case_page(*, case: Case) -> CasePage:
             "-dispatched_at", "role", "pk"
         )
     )
-    questions = {a.code: a for a in case.category.attributes.all()}
+    questions = {a.code: a for a in category_questions(case.category)}
     answers = [
         (questions[code].question, _answer_text(questions[code], value))
         for code, value in (case.attributes or {}).items()

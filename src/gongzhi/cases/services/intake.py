@@ -46,6 +46,21 @@ def _new_number(now: dt.datetime) -> str:
     return f"{timezone.localtime(now):%y%m%d}-{secrets.randbelow(10**6):06d}"
 
 
+def _insert_numbered(case: Case, now: dt.datetime) -> None:
+    """Insert ``case`` under a new random number, drawing again on a collision."""
+    for _attempt in range(5):
+        case.number = _new_number(now)
+        try:
+            with transaction.atomic():
+                case.save()
+            return
+        except IntegrityError:
+            if Case.objects.filter(number=case.number).exists():
+                continue
+            raise
+    raise IntegrityError("no free case number after 5 draws")
+
+
 def _locate(
     *,
     lat: float | None,
@@ -117,7 +132,6 @@ def _locate(
     )
 
 
-@transaction.atomic
 def case_report(
     *,
     category: Category,
@@ -229,27 +243,21 @@ def case_report(
             "merged_into",
         ]
     )
-    for _attempt in range(5):
-        case.number = _new_number(now)
-        try:
-            with transaction.atomic():
-                case.save()
-            break
-        except IntegrityError:
-            if Case.objects.filter(number=case.number).exists():
-                continue
-            raise
-    event = record_event(
-        case,
-        action="report",
-        actor=reporter or entered_by,
-        to_status=Status.REPORTED,
-        at=now,
-        data={"channel": channel},
-    )
-    save_photos(case, photos, event=event)
-    audit_record(actor=entered_by or reporter, action="case.report", obj=case)
-    notifications.case_event_notify(case, event, token=token)
+    # Everything above only reads; the write lock (SQLite takes it at BEGIN) is
+    # held just for the inserts below.
+    with transaction.atomic():
+        _insert_numbered(case, now)
+        event = record_event(
+            case,
+            action="report",
+            actor=reporter or entered_by,
+            to_status=Status.REPORTED,
+            at=now,
+            data={"channel": channel},
+        )
+        save_photos(case, photos, event=event)
+        audit_record(actor=entered_by or reporter, action="case.report", obj=case)
+        notifications.case_event_notify(case, event, token=token)
     return Reported(case=case, token=token)
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from gongzhi.cases.attributes import clean_attributes
+from gongzhi.cases.attributes import category_questions, clean_attributes
 
 from .factories import CategoryAttributeFactory, CategoryFactory
 
@@ -239,3 +239,30 @@ def test_question_is_named_in_the_active_language():
         with pytest.raises(ValidationError) as exc:
             clean_attributes(category, {"q": "深"})
     assert "问题" in exc.value.messages[0]
+
+
+def test_questions_are_read_once_per_category_revision(django_assert_num_queries):
+    category = category_with("string", question="Which shop?")
+    category.refresh_from_db()
+
+    with django_assert_num_queries(1):
+        category_questions(category)
+        category_questions(category)
+    assert [q.question for q in category_questions(category)] == ["Which shop?"]
+
+
+def test_an_edited_question_is_seen_by_the_next_read_of_the_category():
+    category = category_with("string", required=True, question="Old")
+    category.refresh_from_db()
+    assert errors(category, {}) == ["“Old” must be answered."]
+
+    question = category.attributes.get()
+    question.question_en = "New"
+    question.save()
+    category.refresh_from_db()
+    assert errors(category, {}) == ["“New” must be answered."]
+
+    question.delete()
+    category.refresh_from_db()
+    assert category_questions(category) == ()
+    assert clean_attributes(category, {}) == {}
