@@ -7,6 +7,8 @@ Services queue messages inside their transaction; delivery starts after commit
 from __future__ import annotations
 
 import logging
+import threading
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -37,10 +39,30 @@ def sms_backend() -> SmsBackend:
     return backend
 
 
+# Delivery is batched: one task sends everything pending. After a commit, a
+# process enqueues a delivery due DELIVERY_BATCH_DELAY from now, unless one it
+# enqueued earlier is still due later than this commit (that one will see the
+# message). A burst of reports thus costs one task per process per interval,
+# not one per report. Backends that cannot defer get one task per commit.
+DELIVERY_BATCH_DELAY = timedelta(seconds=1)
+_delivery_lock = threading.Lock()
+_delivery_due: datetime | None = None
+
+
 def _enqueue_delivery() -> None:
+    global _delivery_due
     from .tasks import deliver_notifications
 
-    deliver_notifications.enqueue()
+    if not deliver_notifications.get_backend().supports_defer:
+        deliver_notifications.enqueue()
+        return
+    now = timezone.now()
+    with _delivery_lock:
+        if _delivery_due is not None and _delivery_due > now:
+            return  # a delivery still to come will send this message too
+        _delivery_due = now + DELIVERY_BATCH_DELAY
+        due = _delivery_due
+    deliver_notifications.using(run_after=due).enqueue()
 
 
 def _after_commit() -> None:

@@ -48,8 +48,12 @@ class Command(BaseCommand):
             thread.start()
         try:
             if settings.TASKS_BACKEND == "rq":
+                # The scheduler runs deferred jobs (the batched outbox delivery).
                 call_command(
-                    "rqworker", "default", job_class="django_tasks_rq.backend.Job"
+                    "rqworker",
+                    "default",
+                    job_class="django_tasks_rq.backend.Job",
+                    with_scheduler=True,
                 )
             else:
                 call_command("db_worker", "--queue-name", "*")
