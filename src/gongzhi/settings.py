@@ -150,6 +150,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, with concurrent transactions queued on a lock
+    # rather than in SQLite's sleeping busy handler (see gongzhi/core/sqlite).
+    DATABASES["default"]["ENGINE"] = "gongzhi.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers proceed while one writer commits; IMMEDIATE takes the
         # write lock at BEGIN so concurrent writers queue instead of deadlocking.
@@ -157,9 +160,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
     }
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", 60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Each server thread keeps its connection between requests (SQLite too: opening
+# one and running the PRAGMAs costs more than many a request).
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", 60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -----------------------------------------------------------------

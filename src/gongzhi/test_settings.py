@@ -27,3 +27,8 @@ STORAGES = {
 
 # WhiteNoise warns about a missing STATIC_ROOT on every test client request.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+if DATABASES["default"]["ENGINE"] == "gongzhi.core.sqlite":  # noqa: F405
+    # An in-memory test database, as Django's own SQLite backend gets (plugins
+    # such as pytest-django's xdist suffix recognise only that engine's name).
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405

@@ -33,7 +33,7 @@ def check_field_keys(app_configs: Any = None, **kwargs: Any) -> list[Error]:
 def check_sqlite_wal(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     """Check that an SQLite database is configured for WAL and a busy timeout."""
     db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.sqlite3":
+    if db["ENGINE"] not in ("django.db.backends.sqlite3", "gongzhi.core.sqlite"):
         return []
     options = db.get("OPTIONS", {})
     if "journal_mode=WAL" not in options.get("init_command", "") or not options.get(
