@@ -11,9 +11,12 @@ the Pingdong demo loaded. Then, each for ``--seconds`` after a warm-up, over
 loopback only:
 
 1. the bare view, GET, with ``wrk`` (the framework's ceiling);
-2. the bare view with the Python client below (the same client as 4);
-3. ``POST /bench/intake/`` (JSON -> ``services.case_report``) with ``wrk``;
-4. the public report form as a browser uses it, with a threaded Python client
+2. the bare view with the Python client below (the same client as 5);
+3. ``POST /bench/row/``, a view that writes one small row in a transaction and
+   nothing else (with ``wrk``): the floor under any intake, which must write
+   the case, its timeline event, its audit record and the reporter's receipt;
+4. ``POST /bench/intake/`` (JSON -> ``services.case_report``) with ``wrk``;
+5. the public report form as a browser uses it, with a threaded Python client
    (http.client, one keep-alive connection per thread): ``GET /cases/report/``
    (session, CSRF token, one-time submission key), then ``POST /cases/report/``
    answered by a redirect to the receipt. Each POST creates one case.
@@ -259,6 +262,8 @@ def main() -> None:
         f'wrk.body = \'{{"category": "sanitation", "street": "JBS-01", '
         f'"description": "{DESCRIPTION}", "name": "基准", "phone": "13800138000"}}\'\n'
     )
+    post = Path(os.environ["GONGZHI_DATA_DIR"]) / "post.lua"
+    post.write_text('wrk.method = "POST"\n')
     connection.close()
 
     PORT = free_port()
@@ -275,6 +280,10 @@ def main() -> None:
             "p99": percentile(timings["bare"], 99),
             "errors": errors,
         }
+        wrk(f"{base}/bench/row/", 3, args.connections, str(post))  # warm-up
+        results["row_wrk"] = wrk(
+            f"{base}/bench/row/", args.seconds, args.connections, str(post)
+        )
         wrk(f"{base}/bench/intake/", 3, args.connections, str(lua))  # warm-up
         middle = Case.objects.count()
         results["json_wrk"] = wrk(
@@ -321,6 +330,7 @@ def main() -> None:
 
     show("bare view, GET (wrk)", results["bare_wrk"])
     show("bare view, GET (Python client)", results["bare_py"])
+    show("one-row write, POST (wrk): intake's floor", results["row_wrk"])
     show("intake JSON -> case_report, POST (wrk)", results["json_wrk"])
     show("report form POST (GET form + POST, Python)", results["form"])
     form = results["form"]
@@ -334,10 +344,11 @@ def main() -> None:
         f"{results['json_wrk']['errors']:.0f} non-2xx), form {form_cases} "
         f"({form['posts']:.0f} successful posts)"
     )
+    row = results["row_wrk"]["rps"]
     print(
-        f"intake / bare (wrk): JSON {results['json_wrk']['rps'] / bare:.2f}, "
-        f"report form {form['rps'] / bare:.2f} reports per bare request "
-        "(target >= 0.25)"
+        f"per bare request (wrk): one-row write {row / bare:.2f}, "
+        f"JSON intake {results['json_wrk']['rps'] / bare:.2f}, "
+        f"report form {form['rps'] / bare:.2f} (target for intake >= 0.25)"
     )
 
 

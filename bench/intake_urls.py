@@ -1,4 +1,4 @@
-"""Bench-only URLs: the product's, plus a bare view and a JSON intake view.
+"""Bench-only URLs: the product's, plus a bare view, a one-row write and a JSON intake.
 
 ``/bench/bare/`` is the framework's ceiling: the full middleware stack and a
 view that does nothing. ``/bench/intake/`` takes a report as JSON and calls the
@@ -12,6 +12,7 @@ import json
 from functools import cache
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.cases.models import Category
 from gongzhi.cases.services import case_report
+from gongzhi.core.models import AuditEvent
 from gongzhi.places.models import Street
 from gongzhi.urls import (  # noqa: F401  (the error handlers of the product)
     handler400,
@@ -32,6 +34,15 @@ from gongzhi.urls import urlpatterns as product_patterns
 @csrf_exempt
 def bare(request: HttpRequest) -> HttpResponse:
     return HttpResponse(b"ok", content_type="text/plain")
+
+
+@csrf_exempt
+@require_POST
+def one_row(request: HttpRequest) -> HttpResponse:
+    """Write one small row in a transaction: the floor under any intake."""
+    with transaction.atomic():
+        row = AuditEvent.objects.create(action="bench.row", object_type="bench")
+    return JsonResponse({"id": row.pk}, status=201)
 
 
 @cache
@@ -64,5 +75,6 @@ def intake(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("bench/bare/", bare),
     path("bench/intake/", intake),
+    path("bench/row/", one_row),
     *product_patterns,
 ]
