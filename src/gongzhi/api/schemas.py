@@ -211,6 +211,10 @@ class CaseCreateIn(Schema):
     reporter_phone: Text = ""
     reporter_email: Text = ""
     is_anonymous: bool = False
+    contact_consent: bool = Field(
+        default=False,
+        description="The caller agreed to be contacted by the phone or e-mail given.",
+    )
     urgency: Text | None = _choices(list(Urgency.values), "Default: the category's.")
     attributes: dict[Text, AttributeValue] = Field(
         default_factory=dict, description="Answers to the category's questions."

@@ -331,6 +331,10 @@ class HotlineForm(forms.Form):
     is_anonymous = forms.BooleanField(
         label=_("the caller asks to stay anonymous"), required=False
     )
+    consent_contact = forms.BooleanField(
+        label=_("the caller agrees to be contacted about this case by this phone"),
+        required=False,
+    )
 
     def __init__(
         self,

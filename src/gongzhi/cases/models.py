@@ -340,6 +340,12 @@ class Case(BaseModel):
     reporter_name = models.CharField(_("reporter's name"), max_length=50, blank=True)
     reporter_phone = EncryptedCharField(_("reporter's phone"), max_length=20)
     reporter_email = models.EmailField(_("reporter's e-mail"), blank=True)
+    # PIPL: when the reporter agreed to be contacted by the phone or e-mail given
+    # (the report form's box, the caller's word on the hotline, an API client's
+    # statement); empty when no consent was recorded.
+    contact_consent_at = models.DateTimeField(
+        _("consent to contact given at"), null=True, blank=True
+    )
     is_anonymous = models.BooleanField(
         _("anonymous"),
         default=False,

@@ -136,6 +136,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 reporter_phone=cleaned["reporter_phone"],
                 reporter_email=cleaned["reporter_email"],
                 is_anonymous=cleaned["is_anonymous"],
+                contact_consent=cleaned["consent_contact"],
             )
             keys.complete(key, number=reported.case.number, token=reported.token)
             # Saved inside the transaction: a racing post waits for the lock above

@@ -415,6 +415,7 @@ def console_new(request: HttpRequest) -> HttpResponse:
                 reporter_name=data["reporter_name"],
                 reporter_phone=data["reporter_phone"],
                 is_anonymous=data["is_anonymous"],
+                contact_consent=data["consent_contact"],
                 urgency=data["urgency"] or None,
                 entered_by=request.user,
             )

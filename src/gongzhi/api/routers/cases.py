@@ -181,6 +181,7 @@ def create_case(request: ApiRequest, payload: CaseCreateIn) -> Status[dict[str, 
             reporter_phone=phone,
             reporter_email=payload.reporter_email,
             is_anonymous=payload.is_anonymous,
+            contact_consent=payload.contact_consent,
             urgency=payload.urgency or None,
             entered_by=user,
         )

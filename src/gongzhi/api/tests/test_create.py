@@ -39,6 +39,7 @@ def test_staff_enter_a_hotline_case(world, as_user):
     assert case.channel == "hotline"
     assert case.entered_by == world.staff
     assert case.reporter_phone == "13900001111"
+    assert case.contact_consent_at is None
     assert body["status"]["value"] == "reported"
     assert body["urgency"]["value"] == "urgent"
     assert body["reporter"]["masked"] is False
@@ -166,3 +167,10 @@ def test_admin_may_enter_anywhere(world, as_user):
 
 def test_resident_without_roles_is_403(world, as_user):
     assert as_user(UserFactory()).post("/cases", _body(world)).status_code == 403
+
+
+def test_the_callers_consent_to_contact_is_recorded(world, as_user):
+    response = as_user(world.staff).post("/cases", _body(world, contact_consent=True))
+
+    assert response.status_code == 201, response.content
+    assert Case.objects.get().contact_consent_at is not None

@@ -149,12 +149,16 @@ def case_report(
     reporter_phone: str = "",
     reporter_email: str = "",
     is_anonymous: bool = False,
+    contact_consent: bool = False,
     urgency: str | None = None,
     entered_by: Any = None,
     external_id: str = "",
     now: dt.datetime | None = None,
 ) -> Reported:
     """Create a case in REPORTED and return it with the reporter's tracking token.
+
+    ``contact_consent`` says the reporter agreed to be contacted by the phone or
+    e-mail given; it is recorded (with the time) only when one was given.
 
     Raise ValidationError (with field keys) for anything the reporter must fix.
     """
@@ -219,6 +223,9 @@ def case_report(
         reporter_phone=reporter_phone.strip(),
         reporter_email=reporter_email.strip(),
         is_anonymous=is_anonymous,
+        contact_consent_at=now
+        if contact_consent and (reporter_phone.strip() or reporter_email.strip())
+        else None,
         entered_by=entered_by
         if getattr(entered_by, "is_authenticated", False)
         else None,
@@ -253,7 +260,10 @@ def case_report(
             actor=reporter or entered_by,
             to_status=Status.REPORTED,
             at=now,
-            data={"channel": channel},
+            data={
+                "channel": channel,
+                "contact_consent": case.contact_consent_at is not None,
+            },
         )
         save_photos(case, photos, event=event)
         audit_record(actor=entered_by or reporter, action="case.report", obj=case)

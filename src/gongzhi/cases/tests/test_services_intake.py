@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.utils import translation
+from django.utils import timezone, translation
 from PIL import Image
 
 from gongzhi.accounts.tests.factories import UserFactory
@@ -328,7 +328,7 @@ def test_report_writes_case_event_audit_and_defaults(world):
         Status.REPORTED,
         world.resident,
     )
-    assert event.data == {"channel": "web"}
+    assert event.data == {"channel": "web", "contact_consent": False}
     audit = AuditEvent.objects.get(action="case.report", object_id=str(case.pk))
     assert audit.actor_id == world.resident.pk
 
@@ -581,3 +581,30 @@ def test_new_category_attribute_free_report(world):
     plain = CategoryFactory(code="enquiry")
     case = report(world, category=plain, attributes={})
     assert fresh(case).attributes == {}
+
+
+@pytest.mark.parametrize(
+    ("contact", "consent", "recorded"),
+    [
+        ({"reporter_phone": "13812345678"}, True, True),
+        ({"reporter_email": "wang@example.org"}, True, True),
+        ({"reporter_phone": "13812345678"}, False, False),
+        ({}, True, False),  # nothing to contact by: no consent to record
+    ],
+)
+def test_consent_to_contact_is_recorded_with_the_contact_it_covers(
+    world, contact, consent, recorded
+):
+    at = timezone.now()
+    reported = services.case_report(
+        category=world.category,
+        description="路灯不亮",
+        street=world.street,
+        contact_consent=consent,
+        now=at,
+        **contact,
+    )
+
+    case = fresh(reported.case)
+    assert case.contact_consent_at == (at if recorded else None)
+    assert case.events.get().data["contact_consent"] is recorded

@@ -441,6 +441,7 @@ def test_report_keeps_contact_and_anonymity(client, world):
         "wang@example.org",
     )
     assert case.is_anonymous
+    assert case.contact_consent_at is not None
 
 
 def test_signed_in_resident_is_the_reporter_and_finds_it_in_my_reports(client, world):

@@ -1252,6 +1252,7 @@ def test_hotline_entry_creates_a_hotline_case(en, world):
     assert case.channel == Channel.HOTLINE
     assert case.entered_by == world.staff
     assert case.reporter_phone == "13900001111"
+    assert case.contact_consent_at is None  # the box was not ticked
     assert case.street == world.street
     assert messages_of(response) == [
         f"Case {case.number} entered. Give the caller this number."
@@ -1407,3 +1408,23 @@ def test_user_without_any_role_sees_nothing(en):
     assert en.get(CONSOLE).status_code == 403
     assert en.get(INBOX).status_code == 403
     assert en.get(NEW).status_code == 403
+
+
+def test_hotline_entry_records_the_callers_consent_shown_on_the_case_page(en, world):
+    en.force_login(world.staff)
+
+    en.post(
+        NEW,
+        {
+            "category": world.category.pk,
+            "description": "来电反映路口积水",
+            "street": world.street.pk,
+            "reporter_phone": "13900001111",
+            "consent_contact": "on",
+        },
+    )
+
+    case = Case.objects.get()
+    assert case.contact_consent_at is not None
+    page = en.get(detail_url(case)).content.decode()
+    assert 'data-testid="contact-consent">given ' in page
