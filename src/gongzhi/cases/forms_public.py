@@ -14,10 +14,10 @@ from typing import Any
 from django import forms
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.validators import phone_validator
 from gongzhi.places.models import Community, Street
 
 from .attributes import category_questions, clean_attributes
@@ -78,12 +78,6 @@ class PhotosField(forms.FileField):
         if len(uploads) > MAX_PHOTOS:
             raise ValidationError(_("At most %(max)s photos.") % {"max": MAX_PHOTOS})
         return process_photos(uploads)
-
-
-phone_validator = RegexValidator(
-    r"^\+?[0-9][0-9 -]{5,18}[0-9]$",
-    _("Enter a phone number in digits, for example 13812345678."),
-)
 
 
 def _question_field(attr: CategoryAttribute) -> forms.Field:

@@ -10,10 +10,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.validators import phone_validator
 from gongzhi.orgs.models import Organisation
 from gongzhi.places.models import Community, Street
 
@@ -246,11 +246,6 @@ class BulkForm(forms.Form):
 
 
 # --- Hotline entry ----------------------------------------------------------------
-
-
-phone_validator = RegexValidator(
-    r"^\+?[0-9][0-9 -]{5,18}$", _("Enter a phone number of digits only.")
-)
 
 
 def attribute_field(attribute: Any) -> forms.Field:

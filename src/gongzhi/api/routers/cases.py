@@ -14,12 +14,12 @@ from ninja import Path, Query, Router, Status
 from gongzhi.accounts.choices import Role
 from gongzhi.accounts.permissions import has_role
 from gongzhi.cases.choices import Channel
-from gongzhi.cases.forms_work import phone_validator
 from gongzhi.cases.models import Category
 from gongzhi.cases.permissions import is_case_staff
 from gongzhi.cases.selectors import case_timeline
 from gongzhi.cases.selectors_work import console_communities, console_streets
 from gongzhi.cases.services import case_report
+from gongzhi.core.validators import phone_validator
 
 from .. import presenters
 from ..auth import ApiRequest

@@ -143,7 +143,7 @@ def test_phone_is_checked_like_the_console_form(world, as_user):
     )
 
     assert response.json()["errors"] == {
-        "reporter_phone": ["Enter a phone number of digits only."]
+        "reporter_phone": ["Enter a phone number in digits, for example 13812345678."]
     }
 
 

@@ -1316,7 +1316,7 @@ def test_hotline_refuses_a_bad_phone_and_a_street_outside_the_scope(en, world):
     )
 
     assert response.status_code == 200
-    assert "Enter a phone number of digits only." in response.text
+    assert "Enter a phone number in digits, for example 13812345678." in response.text
     assert "Select a valid choice." in response.text
     assert not Case.objects.exists()
 
