@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.crypto import EncryptedCharField
 from gongzhi.core.models import BaseModel
+from gongzhi.core.validators import phone_validator
 
 from .choices import (
     AttributeType,
@@ -338,7 +339,9 @@ class Case(BaseModel):
         related_name="reported_cases",
     )
     reporter_name = models.CharField(_("reporter's name"), max_length=50, blank=True)
-    reporter_phone = EncryptedCharField(_("reporter's phone"), max_length=20)
+    reporter_phone = EncryptedCharField(
+        _("reporter's phone"), max_length=20, validators=[phone_validator]
+    )
     reporter_email = models.EmailField(_("reporter's e-mail"), blank=True)
     # PIPL: when the reporter agreed to be contacted by the phone or e-mail given
     # (the report form's box, the caller's word on the hotline, an API client's

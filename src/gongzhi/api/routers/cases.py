@@ -19,7 +19,6 @@ from gongzhi.cases.permissions import is_case_staff
 from gongzhi.cases.selectors import case_timeline
 from gongzhi.cases.selectors_work import console_communities, console_streets
 from gongzhi.cases.services import case_report
-from gongzhi.core.validators import phone_validator
 
 from .. import presenters
 from ..auth import ApiRequest
@@ -160,12 +159,6 @@ def create_case(request: ApiRequest, payload: CaseCreateIn) -> Status[dict[str, 
     category = _chosen(categories, payload.category, "category")
     street = _chosen(console_streets(user), payload.street, "street")
     community = _chosen(console_communities(user), payload.community, "community")
-    phone = payload.reporter_phone.strip()
-    if phone:
-        try:
-            phone_validator(phone)
-        except ValidationError as exc:
-            raise ValidationError({"reporter_phone": exc.messages}) from exc
     with transaction.atomic():
         reported = case_report(
             category=category,
@@ -178,7 +171,7 @@ def create_case(request: ApiRequest, payload: CaseCreateIn) -> Status[dict[str, 
             community=community,
             address=payload.address,
             reporter_name=payload.reporter_name,
-            reporter_phone=phone,
+            reporter_phone=payload.reporter_phone,
             reporter_email=payload.reporter_email,
             is_anonymous=payload.is_anonymous,
             contact_consent=payload.contact_consent,

@@ -84,6 +84,24 @@ def _refused(world, **kwargs):
 # --- Bad input: a clear message per field, and no partial write -------------------
 
 
+@pytest.mark.parametrize("phone", ["call me", "138-", "+", "13800 13800 ext 2"])
+def test_a_phone_number_that_is_not_one_is_refused_for_every_channel(world, phone):
+    assert _refused(world, reporter_phone=phone) == {
+        "reporter_phone": ["Enter a phone number in digits, for example 13812345678."]
+    }
+
+
+def test_phone_numbers_with_spaces_dashes_and_a_country_code_are_accepted(world):
+    for phone in ("13812345678", "0757-8888 6666", "+86 138 1234 5678"):
+        reported = services.case_report(
+            category=world.category,
+            description="井盖缺失",
+            street=world.street,
+            reporter_phone=phone,
+        )
+        assert fresh(reported.case).reporter_phone == phone
+
+
 @pytest.mark.parametrize("description", ["", "   \n\t "])
 def test_missing_description(world, description):
     assert _refused(world, description=description) == {

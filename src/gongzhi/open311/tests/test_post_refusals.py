@@ -153,6 +153,11 @@ BAD_INPUT = [
         id="bad-email",
     ),
     pytest.param(
+        {"phone": "call me back"},
+        "phone: Enter a phone number in digits, for example 13812345678.",
+        id="bad-phone",
+    ),
+    pytest.param(
         {"media_url": "javascript:alert(1)"},
         "media_url: media_url must be an http or https address of at most 500 "
         "characters.",
