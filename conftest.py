@@ -77,11 +77,18 @@ def _fresh_calendar_cache():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_category_questions():
-    """Forget cached category questions around each test (rolled-back rows and
-    reused primary keys would otherwise meet another test's questions)."""
+def _fresh_caches():
+    """Forget cached category questions and Django's cache around each test.
+
+    Both outlive the test transaction: rolled-back rows, reused primary keys and
+    frozen clocks would otherwise meet another test's cached values.
+    """
+    from django.core.cache import cache
+
     from gongzhi.cases.attributes import _questions
 
     _questions.cache_clear()
+    cache.clear()
     yield
     _questions.cache_clear()
+    cache.clear()

@@ -185,3 +185,15 @@ def sign_in(page: Any, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.get_by_test_id("login-submit").click()
     page.wait_for_load_state()
+
+
+def pick_street(page: Any, street: Any) -> None:
+    """On the report form, choose ``street``'s community, then the street.
+
+    The street picker follows the community (swapped in by htmx), so wait for
+    that request before choosing the street.
+    """
+    page.wait_for_function("() => window.htmx !== undefined")
+    with page.expect_response(lambda r: "/cases/report/streets/" in r.url):
+        page.select_option("#id_community", str(street.community_id))
+    page.select_option("#id_street", label=street.name)

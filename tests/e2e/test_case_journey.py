@@ -15,7 +15,7 @@ from gongzhi.demo.pingdong import ORGANISATION_NAMES
 from gongzhi.orgs.models import Organisation
 from gongzhi.places.models import Street
 
-from .conftest import sign_in
+from .conftest import pick_street, sign_in
 
 pytestmark = [pytest.mark.e2e]
 
@@ -50,7 +50,7 @@ def test_a_case_goes_from_report_to_rated_and_closed(page, demo_data):
     # When a resident reports a problem without an account
     page.goto("/cases/report/")
     page.select_option("#id_category", category.code)
-    page.select_option("#id_street", label=street.name)
+    pick_street(page, street)
     page.fill("#id_description", "一巷口有人占道堆放建材，老人出行不便。")
     page.get_by_test_id("report-submit").click()
     number = page.get_by_test_id("case-number").inner_text()

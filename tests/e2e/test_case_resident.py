@@ -20,6 +20,8 @@ from gongzhi.cases.tests.factories_public import (
 )
 from gongzhi.places.tests.factories import line, square, with_geometry
 
+from .conftest import pick_street
+
 pytestmark = [pytest.mark.e2e]
 
 PHONE_WIDTH = 390
@@ -68,7 +70,7 @@ def test_resident_reports_a_problem_on_a_phone_and_follows_it(
     page.fill("input[name=q_bags]", "3")
 
     # And picks the street, describes the problem and attaches a photo
-    page.select_option("#id_street", label=world.street.name)
+    pick_street(page, world.street)
     expect(page.get_by_test_id("nearby-none")).to_be_visible()
     page.fill("#id_description", "巷口的垃圾三天没人清理，味道很大。")
     page.set_input_files("input[name=photos]", str(photo))
@@ -129,7 +131,7 @@ def test_me_too_on_a_duplicate_increments_the_supporters(phone_page, world):
     # When another resident starts the same report
     page.goto("/cases/report/")
     page.select_option("#id_category", world.category.code)
-    page.select_option("#id_street", label=world.street.name)
+    pick_street(page, world.street)
 
     # Then the existing case is offered, and "me too" counts them
     offered = page.locator(

@@ -8,7 +8,7 @@ messages are shown beside the fields they name.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
@@ -50,16 +50,45 @@ def category_choices(categories: Iterable[Category]) -> list[tuple[str, Any]]:
     return choices
 
 
-def street_choices() -> list[tuple[str, Any]]:
-    """Return streets grouped by community, for a select."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for street in Street.objects.select_related("community").order_by(
-        "community__code", "name"
-    ):
-        groups.setdefault(street.community.name, []).append(
-            (str(street.pk), street.name)
-        )
-    return [("", _("Pick the street or alley")), *groups.items()]
+def street_choices(community_id: int | None) -> list[tuple[str, str]]:
+    """Return the streets of one community, for a select.
+
+    A city has thousands of streets: the picker lists those of the chosen
+    community only (and asks for the community first).
+    """
+    if community_id is None:
+        return [("", str(_("Choose the community first")))]
+    streets = Street.objects.filter(community_id=community_id).order_by("name")
+    return [
+        ("", str(_("Pick the street or alley"))),
+        *((str(pk), name) for pk, name in streets.values_list("pk", "name")),
+    ]
+
+
+def _as_id(value: Any) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def picked_community_id(data: Any, initial: Mapping[str, Any]) -> int | None:
+    """Return the community whose streets the form offers.
+
+    The chosen community; else, when only a street was sent (an older form, a
+    client that knows its street), that street's community.
+    """
+    source = data if data is not None else initial
+    community = _as_id(source.get("community"))
+    if community is not None:
+        return community
+    street = _as_id(source.get("street"))
+    if street is None:
+        return None
+    return (
+        Street.objects.filter(pk=street).values_list("community_id", flat=True).first()
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -259,7 +288,19 @@ class ReportForm(forms.Form):
                 "hx-trigger": "change",
             }
         )
-        self.fields["street"].choices = street_choices()  # type: ignore[attr-defined]
+        community = picked_community_id(
+            self.data if self.is_bound else None, self.initial
+        )
+        self.fields["street"].choices = street_choices(community)  # type: ignore[attr-defined]
+        self.fields["community"].widget.attrs.update(
+            {
+                "hx-get": reverse("cases:report_streets"),
+                "hx-target": "#street-picker",
+                "hx-select": "#street-picker",
+                "hx-swap": "outerHTML",
+                "hx-trigger": "change",
+            }
+        )
         self.chosen_category = self._chosen_category()
         self.question_names, self.required_questions = _add_questions(
             self, self.chosen_category

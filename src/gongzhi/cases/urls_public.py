@@ -7,6 +7,7 @@ urlpatterns = [
     path("report/", views.report, name="report"),
     path("report/questions/", views.report_questions, name="report_questions"),
     path("report/nearby/", views.report_nearby, name="report_nearby"),
+    path("report/streets/", views.report_streets, name="report_streets"),
     path("report/done/<str:number>/", views.report_done, name="report_done"),
     path("support/<str:number>/", views.support, name="support"),
     path("track/", track.track_lookup, name="track_lookup"),

@@ -87,7 +87,11 @@ def report(request: HttpRequest) -> HttpResponse:
     """Let anyone report a problem; a double-posted form creates one case."""
     keys = SubmissionKeys(request.session)
     if request.method != "POST":
-        initial = {"submission": keys.issue(), "category": request.GET.get("category")}
+        initial = {
+            "submission": keys.issue(),
+            "category": request.GET.get("category"),
+            "community": request.GET.get("community"),
+        }
         return _report_page(request, ReportForm(initial=initial))
 
     key = request.POST.get("submission", "")
@@ -153,6 +157,13 @@ def report_questions(request: HttpRequest) -> HttpResponse:
     """Return the extra questions of the chosen category (an htmx fragment)."""
     form = QuestionsForm(category_code=request.GET.get("category", ""))
     return render(request, "cases/public/_questions.html", {"form": form})
+
+
+@require_GET
+def report_streets(request: HttpRequest) -> HttpResponse:
+    """Return the street picker for the chosen community (an htmx fragment)."""
+    form = ReportForm(initial={"community": request.GET.get("community")})
+    return render(request, "cases/public/_street_picker.html", {"form": form})
 
 
 @require_GET
@@ -278,9 +289,9 @@ def public_points(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
-def map_places(request: HttpRequest) -> JsonResponse:
+def map_places(request: HttpRequest) -> HttpResponse:
     """Return the communities and streets as GeoJSON, the maps' base layer."""
-    response = JsonResponse(public.map_places())
+    response = HttpResponse(public.map_places_json(), content_type="application/json")
     response["Cache-Control"] = "public, max-age=300"
     return response
 

@@ -97,7 +97,8 @@ def test_report_form_needs_no_account_and_groups_categories(client_en, world):
     assert '<optgroup label="Traffic">' in text
     assert "Illegal parking" in text
     assert "Retired category" not in text, "inactive categories are not offered"
-    assert f'<optgroup label="{world.community.name}">' in text, "streets by community"
+    assert "Choose the community first" in text, "streets follow the community"
+    assert world.street.name not in text
     assert 'name="submission"' in text
     key = response.context["form"]["submission"].value()
     assert key in client_en.session["cases.report.pending"]
@@ -142,6 +143,51 @@ def test_questions_fragment_for_unknown_category_is_empty(client, world):
 
     assert response.status_code == 200
     assert response.text.strip() == ""
+
+
+STREETS = reverse("cases:report_streets")
+
+
+def test_street_picker_lists_the_streets_of_the_chosen_community(client_en, world):
+    other = StreetFactory(name="别处的巷")
+
+    response = client_en.get(STREETS, {"community": world.community.pk})
+
+    assert response.status_code == 200
+    text = response.text
+    assert 'id="street-picker"' in text
+    assert world.street.name in text
+    assert other.name not in text
+
+
+@pytest.mark.parametrize("community", ["", "abc", "-1", "99999999", "9" * 30])
+def test_street_picker_without_a_known_community_asks_for_one(
+    client_en, world, community
+):
+    response = client_en.get(STREETS, {"community": community})
+
+    assert response.status_code == 200
+    assert world.street.name not in response.text
+    if not community.isdigit() or len(community) > 18:
+        assert "Choose the community first" in response.text
+
+
+def test_report_page_for_a_community_offers_its_streets(client_en, world):
+    response = client_en.get(REPORT, {"community": world.community.pk})
+
+    assert world.street.name in response.text
+    assert 'hx-get="/cases/report/streets/"' in response.text
+
+
+def test_a_street_of_another_community_than_the_one_chosen_is_refused(client_en, world):
+    other = StreetFactory(name="别处的巷")
+
+    response = _post(
+        client_en, world, community=str(world.community.pk), street=str(other.pk)
+    )
+
+    assert "Select a valid choice." in _errors(response)
+    assert not Case.objects.exists()
 
 
 def test_report_by_street_creates_case_and_shows_number_and_link(client_en, world):
@@ -1129,3 +1175,28 @@ def test_landing_page_and_navigation_offer_reporting(client_en):
 
     assert f'href="{REPORT}"' in response.text
     assert "Report a problem" in [item.label for item in response.context["nav_items"]]
+
+
+def test_map_places_are_cached_until_a_place_changes(
+    client, mapped, django_assert_max_num_queries
+):
+    with_geometry(mapped.street, line((113.151, 23.031), (113.159, 23.031)))
+    url = reverse("cases:map_places")
+    client.get(url)
+
+    with django_assert_max_num_queries(2):  # the version check, nothing more
+        cached = json.loads(client.get(url).content)
+    mapped.street.name = "江表上街新一巷"
+    mapped.street.save()
+    fresh = json.loads(client.get(url).content)
+
+    def street_names(data):
+        return [
+            f["properties"]["name"]
+            for f in data["features"]
+            if f["properties"]["kind"] == "street"
+        ]
+
+    assert len(street_names(cached)) == 1
+    assert street_names(cached) != ["江表上街新一巷"]
+    assert street_names(fresh) == ["江表上街新一巷"]
