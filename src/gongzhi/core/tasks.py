@@ -31,3 +31,16 @@ def deliver_notifications() -> int:
     from .notify import deliver_pending
 
     return deliver_pending()
+
+
+@periodic(every=dt.timedelta(hours=1), name="core.clear_expired_sessions")
+@task()
+def clear_expired_sessions() -> int:
+    """Delete expired sessions (every visit to the report form starts one).
+
+    Return how many were deleted.
+    """
+    from django.contrib.sessions.models import Session
+
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted

@@ -97,3 +97,27 @@ def test_the_scheduler_runs_the_heartbeat_inline_in_tests():
     assert "core.heartbeat" in scheduling.run_due_jobs()
 
     assert WorkerHeartbeat.objects.count() == 1
+
+
+def test_expired_sessions_are_cleared_every_hour():
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    from gongzhi.core.tasks import clear_expired_sessions
+
+    jobs = {j.name: j for j in scheduling.jobs()}
+    assert jobs["core.clear_expired_sessions"].every == dt.timedelta(hours=1)
+    live, old = SessionStore(), SessionStore()
+    live["x"], old["x"] = 1, 1
+    live.create()
+    old.create()
+    Session.objects.filter(session_key=old.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+
+    result = clear_expired_sessions.enqueue()
+
+    assert result.return_value == 1
+    assert list(Session.objects.values_list("session_key", flat=True)) == [
+        live.session_key
+    ]
