@@ -62,7 +62,10 @@ def _enqueue_delivery() -> None:
             return  # a delivery still to come will send this message too
         _delivery_due = now + DELIVERY_BATCH_DELAY
         due = _delivery_due
-    deliver_notifications.using(run_after=due).enqueue()
+    # In a transaction of its own, so that on SQLite it queues for the write lock
+    # like every other transaction instead of in SQLite's sleeping retries.
+    with transaction.atomic():
+        deliver_notifications.using(run_after=due).enqueue()
 
 
 def _after_commit() -> None:

@@ -81,3 +81,23 @@ def test_a_backend_that_cannot_defer_gets_one_task_per_commit(settings):
         assert len(default_task_backend.results) == 2
     finally:
         del default_task_backend.supports_defer
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_deferred_delivery_is_enqueued_in_a_transaction(batched, monkeypatch):
+    # On SQLite a transaction waits its turn in the writer queue; a write in
+    # autocommit would wait in SQLite's sleeping busy handler instead.
+    from django.db import connection
+    from django_tasks_db.backend import DatabaseBackend
+
+    seen = []
+    enqueue = DatabaseBackend.enqueue
+
+    def spy(self, task, args, kwargs):
+        seen.append(connection.in_atomic_block)
+        return enqueue(self, task, args, kwargs)
+
+    monkeypatch.setattr(DatabaseBackend, "enqueue", spy)
+    batched._enqueue_delivery()
+
+    assert seen == [True]
