@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.validators import phone_validator
 from gongzhi.places.models import Community, Street
+from gongzhi.places.selectors import street_list
 
 from .attributes import category_questions, clean_attributes
 from .choices import AttributeType
@@ -58,7 +59,7 @@ def street_choices(community_id: int | None) -> list[tuple[str, str]]:
     """
     if community_id is None:
         return [("", str(_("Choose the community first")))]
-    streets = Street.objects.filter(community_id=community_id).order_by("name")
+    streets = street_list().filter(community_id=community_id)
     return [
         ("", str(_("Pick the street or alley"))),
         *((str(pk), name) for pk, name in streets.values_list("pk", "name")),
@@ -87,7 +88,7 @@ def picked_community_id(data: Any, initial: Mapping[str, Any]) -> int | None:
     if street is None:
         return None
     return (
-        Street.objects.filter(pk=street).values_list("community_id", flat=True).first()
+        street_list().filter(pk=street).values_list("community_id", flat=True).first()
     )
 
 
